@@ -6,6 +6,7 @@ import { load as parseYaml } from 'js-yaml';
 import { z } from 'zod';
 import { architectureFromConfig } from '../engine/architecture.ts';
 import type { Architecture, Catalogs, Gpu, KvDtype, QuantFormat } from '../engine/types.ts';
+import { loadPrices, type PriceEntry } from './prices.ts';
 import {
   EngineCatalogSchema,
   GpuEntrySchema,
@@ -23,6 +24,8 @@ export interface LoadedCatalogs extends Catalogs {
   modelEntries: ModelEntry[];
   gpuEntries: GpuEntry[];
   quantEntries: QuantEntry[];
+  /** catalogs/prices.yaml by gpus.yaml id: purchase and cloud prices with source and date (src/catalog/prices.ts). */
+  prices: Map<string, PriceEntry>;
 }
 
 function readYaml(dir: string, file: string): unknown {
@@ -121,6 +124,7 @@ export function loadCatalogs(dir = CATALOG_DIR): LoadedCatalogs {
     modelEntries: models.data,
     gpuEntries: gpus.data,
     quantEntries: quant.data.weights,
+    prices: loadPrices(dir, ids),
   };
 }
 

@@ -1,0 +1,67 @@
+// catalogs/prices.yaml: every row names a catalog GPU and every figure carries a source and a date.
+import { describe, expect, it } from 'vitest';
+import { catalogs } from '../../src/catalog/load.ts';
+import { pricesFromData } from '../../src/catalog/prices.ts';
+
+const cat = catalogs();
+const ids = new Set(cat.gpuEntries.map((g) => g.id));
+const dateRe = /^20\d\d-\d\d(-\d\d)?$/;
+
+describe('prices.yaml', () => {
+  it('loads alongside the other catalogs, keyed by gpus.yaml ids', () => {
+    expect(cat.prices.size).toBeGreaterThan(0);
+    for (const [id, p] of cat.prices) {
+      expect(ids.has(id), id).toBe(true);
+      expect(p.gpu).toBe(id);
+    }
+  });
+
+  it('every purchase and cloud figure has a source and a date, and a positive amount', () => {
+    for (const p of cat.prices.values()) {
+      expect(p.purchase ?? p.cloud, p.gpu).toBeDefined();
+      if (p.purchase) {
+        expect(p.purchase.source.length, p.gpu).toBeGreaterThanOrEqual(10);
+        expect(p.purchase.date, p.gpu).toMatch(dateRe);
+        expect((p.purchase.usd ?? 0) + (p.purchase.cny ?? 0), p.gpu).toBeGreaterThan(0);
+      }
+      if (p.cloud) {
+        expect(p.cloud.source.length, p.gpu).toBeGreaterThanOrEqual(10);
+        expect(p.cloud.date, p.gpu).toMatch(dateRe);
+        expect(p.cloud.perHourUsd, p.gpu).toBeGreaterThan(0);
+        expect(p.cloud.provider.length, p.gpu).toBeGreaterThan(1);
+      }
+    }
+  });
+
+  it('dates are not in the future', () => {
+    const now = new Date().toISOString().slice(0, 10);
+    for (const p of cat.prices.values())
+      for (const f of [p.purchase, p.cloud]) if (f) expect(f.date <= now, `${p.gpu} ${f.date}`).toBe(true);
+  });
+
+  const ok = { gpu: 'h100-sxm', cloud: { perHourUsd: 3, provider: 'Lambda', source: 'https://example.com/p', date: '2026-05' } };
+  it('accepts a well-formed row and fills cny/usd with null', () => {
+    const m = pricesFromData([{ gpu: 'h100-sxm', purchase: { usd: 25000, source: 'https://example.com/q', date: '2026-05-01' } }], ids);
+    expect(m.get('h100-sxm')!.purchase).toMatchObject({ usd: 25000, cny: null });
+    expect(pricesFromData([ok], ids).get('h100-sxm')!.cloud!.perHourUsd).toBe(3);
+  });
+
+  it.each([
+    ['an unknown gpu id', [{ ...ok, gpu: 'h100-sxm-typo' }], /unknown gpu id h100-sxm-typo/],
+    ['a duplicate id', [ok, ok], /duplicate gpu id h100-sxm/],
+    ['a missing date', [{ gpu: 'h100-sxm', cloud: { ...ok.cloud, date: undefined } }], /cloud\.date/],
+    ['a bad date', [{ gpu: 'h100-sxm', cloud: { ...ok.cloud, date: 'May 2026' } }], /YYYY-MM/],
+    ['a missing source', [{ gpu: 'h100-sxm', purchase: { usd: 1, date: '2026-05' } }], /purchase\.source/],
+    ['a purchase with neither usd nor cny', [{ gpu: 'h100-sxm', purchase: { source: 'https://example.com/q', date: '2026-05' } }], /usd or cny/],
+    ['a row with no price', [{ gpu: 'h100-sxm' }], /purchase or cloud/],
+    ['an unknown field', [{ ...ok, msrp: 5 }], /msrp|unrecognized/i],
+  ])('rejects %s with one line naming prices.yaml', (_what, rows, re) => {
+    expect(() => pricesFromData(rows, ids)).toThrow(re);
+    try {
+      pricesFromData(rows, ids);
+    } catch (e) {
+      expect((e as Error).message).toMatch(/^prices\.yaml: /);
+      expect((e as Error).message).not.toContain('\n');
+    }
+  });
+});

@@ -1,7 +1,7 @@
 // Parse option values people type into a SizingRequest, with one clear error (and "did you mean") per bad value.
 // Never throws on user input: every path returns a Result.
 import { ArchitectureError, architectureFromConfig } from '../engine/architecture.ts';
-import { needsCuda } from '../engine/layout.ts';
+import { needsCuda } from '../engine/engines/index.ts';
 import type { Architecture, EngineId, EngineSpec, SizingRequest } from '../engine/types.ts';
 import { GpuIndex, ModelIndex, QuantIndex } from './lookup.ts';
 import type { LoadedCatalogs } from './load.ts';

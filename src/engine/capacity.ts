@@ -1,7 +1,7 @@
 // Capacity: users that fit at the requested context, context that fits at the requested users, and fits?
 import { F, type Step } from './formulas.ts';
 import { requestCost, stageKv } from './kv.ts';
-import type { LayoutEval } from './profiles.ts';
+import type { LayoutEval } from './engines/types.ts';
 
 export interface CapacityResult {
   /** Across all replicas. */

@@ -3,10 +3,11 @@ import type { EngineCatalog } from '../catalog/schema.ts';
 import { parameterCounts } from './architecture.ts';
 import { computeCapacity, type CapacityResult } from './capacity.ts';
 import type { Step } from './formulas.ts';
-import { candidateLayouts, isLayerSplitEngine, needsCuda, tpInvalidReason } from './layout.ts';
+import { engineProfile, isLayerSplitEngine } from './engines/index.ts';
+import { candidateLayouts, tpInvalidReason } from './layout.ts';
 import { evaluateLayout, type LayoutEval, type ProfileInput } from './profiles.ts';
 import type { Alternative, Note, SizingReport } from './report.ts';
-import { estimatePerformance, COMPUTE_EFFICIENCY, MEM_EFFICIENCY, type Performance } from './throughput.ts';
+import { estimatePerformance, type Performance } from './throughput.ts';
 import type { SizingRequest } from './types.ts';
 
 const GiB = 2 ** 30;
@@ -231,6 +232,11 @@ export function fmtBytes(b: number): string {
 const clampInt = (x: number) => (Number.isFinite(x) ? Math.max(0, Math.round(x)) : 0);
 
 export function estimate(req: SizingRequest, engines: EngineCatalog, opts: EstimateOptions = {}): SizingReport {
+  // The engine's format x hardware matrix: refuse what it cannot run, with what would work instead.
+  const profile = engineProfile(req.engine.id);
+  const support = profile.supports(req.quant, req.gpu);
+  if (!support.ok)
+    throw new EstimateError('engine.support', `${profile.label} cannot run ${req.quant.id} on ${req.gpu.name}: ${support.reason}.`, support.alternative ? `use ${support.alternative}` : undefined, support.alternative ? [support.alternative.split(' ')[0]] : []);
   const counts = parameterCounts(req.model);
   const { evaluated, rejected } = evaluateAll(req, engines, opts, counts.active);
   const best = choose(evaluated);
@@ -266,14 +272,9 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
     notes.push({ code: 'context.exceeds', params: { context: req.contextTokens, model: req.model.name, max: req.model.maxPosition }, message: `${req.contextTokens} tokens exceeds ${req.model.name}'s maximum context of ${req.model.maxPosition}.` });
   if (cap.usersLimitedBy === 'maxSeqs')
     notes.push({ code: 'capacity.maxSeqs', params: { maxSeqs: ev.maxSeqs ?? 0 }, message: `Memory would hold more, but the engine runs at most ${ev.maxSeqs} sequences at once per replica (max_num_seqs).` });
-  if (req.quant.family === 'gguf' && !['llamacpp', 'ollama', 'ktransformers'].includes(req.engine.id))
-    notes.push({ code: 'quant.gguf', params: { quant: req.quant.name, engine: req.engine.id }, message: `${req.quant.name} is a llama.cpp format; ${req.engine.id} support for GGUF is experimental — engine:llamacpp models it exactly.` });
-  if (req.quant.id === 'fp8' && !req.gpu.tflopsFp8 && !['llamacpp', 'ollama'].includes(req.engine.id))
-    notes.push({ code: 'hw.fp8', params: { gpu: req.gpu.name }, message: `${req.gpu.name} has no FP8 tensor cores: vLLM runs FP8 weights as weight-only (Marlin), same memory, 16-bit compute.` });
+  if (support.ok && support.note) notes.push(support.note);
   if (req.quant.id === 'mxfp4' && !req.model.moe)
     notes.push({ code: 'quant.mxfp4', params: {}, message: 'MXFP4 quantizes MoE experts only; this dense model keeps 16-bit weights.' });
-  if (req.gpu.unified && needsCuda(req.engine.id))
-    notes.push({ code: 'hw.unified', params: { gpu: req.gpu.name, engine: req.engine.id }, message: `${req.gpu.name} has no CUDA: ${req.engine.id} does not run there; engine:llamacpp (Metal) or ollama does. Metal's default working set is part of unified memory.` });
   if (req.engine.id === 'ollama')
     notes.push({
       code: 'engine.ollama.ctx',
@@ -292,10 +293,12 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
       notes.push({ code: 'fit.kv', params: { users: req.users, context: req.contextTokens, need: fmtBytes(cap.kvRequiredBytes), pool: fmtBytes(st.poolBytes), short: fmtBytes(short) }, message: `KV for ${req.users} users × ${req.contextTokens} tokens needs ${fmtBytes(cap.kvRequiredBytes)} per GPU; the pool has ${fmtBytes(st.poolBytes)} (${fmtBytes(short)} short).` });
     if (req.engine.id === 'llamacpp' || req.engine.id === 'ollama') offloadNote(req, ev, notes);
   }
+  const mem = Math.round(ev.speed.memEfficiency * 100);
+  const compute = Math.round(ev.speed.computeEfficiency * 100);
   notes.push({
     code: 'perf.assumptions',
-    params: { mem: Math.round(MEM_EFFICIENCY * 100), compute: Math.round(COMPUTE_EFFICIENCY * 100) },
-    message: `Speed is a roofline estimate: ${Math.round(MEM_EFFICIENCY * 100)} % of memory bandwidth for decode, ${Math.round(COMPUTE_EFFICIENCY * 100)} % of dense tensor peak for prefill, every user at full context.`,
+    params: { mem, compute },
+    message: `Speed is a roofline estimate: ${mem} % of memory bandwidth for decode, ${compute} % of dense tensor peak for prefill, every user at full context.`,
   });
 
   const alternatives: Alternative[] = evaluated

@@ -1,4 +1,5 @@
 // Tensor / pipeline parallel layouts for N GPUs: which are valid for a model, and what each GPU holds.
+import { isLayerSplitEngine } from './engines/index.ts';
 import type { Architecture, EngineId, QuantFormat } from './types.ts';
 
 /** GPUs that share one NVLink/PCIe domain; tensor parallelism stays inside one node. */
@@ -8,16 +9,6 @@ export interface LayoutCandidate {
   tp: number;
   pp: number;
   replicas: number;
-}
-
-/** Engines that split a model by layers across GPUs rather than by tensor parallelism. */
-export function isLayerSplitEngine(engine: EngineId): boolean {
-  return engine === 'llamacpp' || engine === 'ollama' || engine === 'transformers' || engine === 'ktransformers';
-}
-
-/** Engines that need CUDA/ROCm kernels and so do not run on Apple unified memory. */
-export function needsCuda(engine: EngineId): boolean {
-  return engine === 'vllm' || engine === 'sglang' || engine === 'tgi' || engine === 'ktransformers';
 }
 
 /** Why `tp` is not a valid tensor-parallel size for this model (null when valid). Mirrors vLLM's checks. */

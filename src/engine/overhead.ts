@@ -1,7 +1,7 @@
 // Fixed per-GPU costs that are not weights, KV or activations: CUDA context, NCCL / non-torch memory,
 // CUDA-graph pools, and engine reservations. Constants are measured values from catalogs/engines.yaml.
 import type { EngineCatalog } from '../catalog/schema.ts';
-import type { ProfileInput } from './profiles.ts';
+import type { ProfileInput } from './engines/types.ts';
 import type { Gpu } from './types.ts';
 
 const GiB = 2 ** 30;

@@ -2,7 +2,7 @@
 // then fastest. Pure: the GPU list and engine catalog are passed in.
 import type { EngineCatalog } from '../catalog/schema.ts';
 import { estimate, EstimateError } from './estimate.ts';
-import { needsCuda } from './layout.ts';
+import { engineProfile } from './engines/index.ts';
 import type { SizingReport } from './report.ts';
 import type { Gpu, SizingRequest } from './types.ts';
 
@@ -20,12 +20,6 @@ export const COUNTS = [1, 2, 4, 8, 16];
 /** Per-user decode speed below which an option is listed after the faster ones (roughly reading speed). */
 export const MIN_READABLE_TOKS = 10;
 
-/** Whether the hardware can run the format at all (FP8 needs FP8 units outside NVIDIA, where Marlin emulates it). */
-function supports(gpu: Gpu, quantId: string): boolean {
-  if (quantId === 'fp8' || quantId === 'nvfp4') return gpu.tflopsFp8 !== null || gpu.vendor === 'nvidia';
-  return true;
-}
-
 export function recommend(
   base: Omit<SizingRequest, 'gpu' | 'gpuCount' | 'tp' | 'pp'>,
   gpus: Gpu[],
@@ -33,10 +27,10 @@ export function recommend(
   limit = 8,
 ): Recommendation[] {
   const out: Recommendation[] = [];
-  const cudaOnly = needsCuda(base.engine.id);
+  const profile = engineProfile(base.engine.id);
   for (const gpu of gpus) {
-    if (cudaOnly && gpu.unified) continue;
-    if (!supports(gpu, base.quant.id)) continue;
+    // The engine's format x hardware matrix (CUDA-only kernels, FP8 units, Ascend formats).
+    if (!profile.supports(base.quant, gpu).ok) continue;
     // Sold only as NVL72 racks; /size still sizes it.
     if (gpu.id === 'gb200') continue;
     for (const count of gpu.unified ? [1] : COUNTS) {

@@ -2,13 +2,9 @@
 // weights each GPU holds, only the experts the batch touches, plus the KV it attends to) and compute-bound at
 // large batch; prefill is compute-bound. Efficiency factors are stated in the reply.
 import { F, type Step } from './formulas.ts';
-import type { LayoutEval } from './profiles.ts';
+import type { LayoutEval } from './engines/types.ts';
 import type { Architecture, Gpu, QuantFormat } from './types.ts';
 
-/** Fraction of peak memory bandwidth a decode step achieves (typical for vLLM/SGLang CUDA kernels). */
-export const MEM_EFFICIENCY = 0.75;
-/** Fraction of dense tensor peak a prefill / large-batch step achieves. */
-export const COMPUTE_EFFICIENCY = 0.5;
 /** Fixed latency of one all-reduce (NVLink ~10 us, PCIe ~25 us). */
 const ALLREDUCE_LATENCY_S = { nvlink: 10e-6, other: 25e-6 };
 
@@ -38,6 +34,9 @@ export function estimatePerformance(
   steps?: Step[],
   users = usersPerReplica,
 ): Performance {
+  // Efficiencies are the engine's speed constants (src/engine/engines/<engine>.ts).
+  const memEff = ev.speed.memEfficiency;
+  const computeEff = ev.speed.computeEfficiency;
   const b = Math.max(1, usersPerReplica);
   const tp = ev.tp;
   const pp = ev.pp;
@@ -59,15 +58,15 @@ export function estimatePerformance(
     tp > 1
       ? 2 * arch.layers * ((b * arch.hidden * 2 * 2 * (tp - 1)) / tp / linkBytesPerS + (nvlink ? ALLREDUCE_LATENCY_S.nvlink : ALLREDUCE_LATENCY_S.other))
       : 0;
-  const memSeconds = bytesRead / (gpu.bandwidthGBs * 1e9 * MEM_EFFICIENCY);
-  const computeSeconds = flopsPerStep / (peak * COMPUTE_EFFICIENCY);
+  const memSeconds = bytesRead / (gpu.bandwidthGBs * 1e9 * memEff);
+  const computeSeconds = flopsPerStep / (peak * computeEff);
   const stageStep = F.decodeStep.eval(
-    { bytesRead, bandwidth: gpu.bandwidthGBs * 1e9, memEff: MEM_EFFICIENCY, flopsPerStep, peakFlops: peak, computeEff: COMPUTE_EFFICIENCY, commSeconds },
+    { bytesRead, bandwidth: gpu.bandwidthGBs * 1e9, memEff, flopsPerStep, peakFlops: peak, computeEff, commSeconds },
     steps,
   );
   const step = stageStep * pp; // a token passes every stage in turn
   const perUser = 1 / step;
-  const prefill = F.prefillRate.eval({ peakFlops: peak * tp * pp, computeEff: COMPUTE_EFFICIENCY, flopsPerToken: 2 * activeParams + 2 * arch.layers * context * arch.heads * arch.headDim }, steps);
+  const prefill = F.prefillRate.eval({ peakFlops: peak * tp * pp, computeEff, flopsPerToken: 2 * activeParams + 2 * arch.layers * context * arch.heads * arch.headDim }, steps);
   const boundBy = commSeconds > Math.max(memSeconds, computeSeconds) ? 'interconnect' : computeSeconds > memSeconds ? 'compute' : 'memory';
   return {
     decodeTokensPerSecondPerUser: perUser,

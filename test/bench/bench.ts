@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { catalogs } from '../../src/catalog/load.ts';
 import { buildRequest } from '../../src/catalog/parse.ts';
 import { estimate } from '../../src/engine/estimate.ts';
+import { ENGINES } from '../../src/engine/engines/index.ts';
 import { runCalibration } from '../calibration/harness.ts';
 
 const cat = catalogs();
@@ -36,6 +37,7 @@ const t0 = performance.now();
 let n = 0;
 for (const m of cat.models.values()) {
   for (const g of cat.gpus.values()) {
+    if (!ENGINES.vllm.supports(cat.quants.get(m.nativeQuant ?? 'bf16')!, g).ok) continue; // refused up front
     estimate({ model: m, gpu: g, gpuCount: 1, users: 1, contextTokens: 4096, quant: cat.quants.get(m.nativeQuant ?? 'bf16')!, kvDtype: cat.kvDtypes.get('bf16')!, engine: { id: 'vllm' }, defaulted: {} }, cat.engines);
     n++;
   }

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCatalogs, type LoadedCatalogs } from '../../src/catalog/load.ts';
 import { parseEngine } from '../../src/catalog/parse.ts';
-import { isLayerSplitEngine } from '../../src/engine/layout.ts';
+import { isLayerSplitEngine } from '../../src/engine/engines/index.ts';
 import { vllmBatchDefaults } from '../../src/engine/activations.ts';
 import { vllmCudaGraphs } from '../../src/engine/overhead.ts';
 import { evaluateLayout, type ProfileInput } from '../../src/engine/profiles.ts';

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ENGINES } from '../../src/engine/engines/index.ts';
 import { estimate } from '../../src/engine/estimate.ts';
 import type { SizingReport } from '../../src/engine/report.ts';
 import { cat } from '../helpers/req.ts';
@@ -8,8 +9,11 @@ const models = [...cat.models.values()];
 const gpus = [...cat.gpus.values()];
 const bf16 = cat.kvDtypes.get('bf16')!;
 
-function run(mi: number, gi: number, count: number, users: number, ctx: number, engine: 'vllm' | 'sglang' | 'llamacpp' = 'vllm'): SizingReport {
+function run(mi: number, gi: number, count: number, users: number, ctx: number, engineAsked: 'vllm' | 'sglang' | 'llamacpp' = 'vllm'): SizingReport {
   const m = models[mi];
+  // A pair the engine cannot run (vLLM on Apple, FP8 on Ascend) is refused by estimate(): size it with llama.cpp.
+  const native = cat.quants.get(m.nativeQuant ?? 'bf16')!;
+  const engine = ENGINES[engineAsked].supports(native, gpus[gi]).ok ? engineAsked : 'llamacpp';
   const quant = engine === 'llamacpp' ? cat.quants.get('q4_k_m')! : cat.quants.get(m.nativeQuant ?? 'bf16')!;
   return estimate(
     { model: m, gpu: gpus[gi], gpuCount: count, users, contextTokens: ctx, quant, kvDtype: engine === 'llamacpp' ? cat.kvDtypes.get('fp16')! : bf16, engine: { id: engine }, defaulted: {} },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { answerSize } from '../../commands/size.ts';
+import { ENGINES } from '../../src/engine/engines/index.ts';
 import { estimate } from '../../src/engine/estimate.ts';
 import { embedLength, LIMITS, sizeEmbed } from '../../src/render/embed.ts';
 import { renderText, verdict } from '../../src/render/text.ts';
@@ -11,8 +12,11 @@ describe('embed stays inside Discord limits', () => {
     const problems: string[] = [];
     for (const m of cat.models.values()) {
       for (const g of gpus) {
+        // vLLM where it runs the native format, else llama.cpp (vLLM on Apple or FP8 on Ascend is refused).
+        const native = cat.quants.get(m.nativeQuant ?? 'bf16')!;
+        const vllm = ENGINES.vllm.supports(native, g).ok;
         const r = estimate(
-          { model: m, gpu: g, gpuCount: 8, users: 64, contextTokens: 32768, quant: cat.quants.get(m.nativeQuant ?? 'bf16')!, kvDtype: cat.kvDtypes.get('bf16')!, engine: { id: 'vllm' }, defaulted: { engine: true, quant: true, kv: true } },
+          { model: m, gpu: g, gpuCount: 8, users: 64, contextTokens: 32768, quant: vllm ? native : cat.quants.get('q4_k_m')!, kvDtype: cat.kvDtypes.get(vllm ? 'bf16' : 'fp16')!, engine: { id: vllm ? 'vllm' : 'llamacpp' }, defaulted: { engine: true, quant: true, kv: true } },
           cat.engines,
         );
         for (const locale of ['en', 'zh-CN'] as const) {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { COMPUTE_EFFICIENCY, MEM_EFFICIENCY } from '../../src/engine/throughput.ts';
+import { ENGINES } from '../../src/engine/engines/index.ts';
+
+const { memEfficiency: MEM_EFFICIENCY, computeEfficiency: COMPUTE_EFFICIENCY } = ENGINES.vllm.speed;
 import { size } from '../helpers/req.ts';
 
 describe('roofline speed', () => {

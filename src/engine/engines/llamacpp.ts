@@ -1,0 +1,88 @@
+// llama.cpp (llama-server): KV allocated up front for n_ctx shared by -np slots, padded to 256 cells; SWA cache;
+// compute buffer; token embeddings in host RAM; layers split across GPUs (-sm layer). docs/engines/llamacpp.md.
+import { llamacppCompute } from '../activations.ts';
+import { F } from '../formulas.ts';
+import { cudaContextBytes, llamacppSettings } from '../overhead.ts';
+import type { Gpu, QuantFormat } from '../types.ts';
+import { OK, ROOFLINE_SPEED } from './common.ts';
+import type { BudgetInput, BudgetPlan, EngineProfile, ProfileInput, Support } from './types.ts';
+
+/** llama.cpp runs every backend (CUDA, ROCm/HIP, Metal, Vulkan, CANN) and loads GGUF; 16-bit and fp8 checkpoints are converted. */
+export function llamacppSupports(_quant: QuantFormat, _gpu: Gpu): Support {
+  return OK;
+}
+
+export function llamaWeightOptions(inp: ProfileInput) {
+  return { vocabPad: 1, ropeCacheBytes: 0, embeddingOnHost: true, expertsOnHost: inp.overrides?.expertsOnHost === true, gguf: true, expertPadFactor: 1 };
+}
+
+/** The llama.cpp memory plan, shared with Ollama (which runs the same runner with its own defaults). */
+export function llamaBudget({ inp, pp, kv, weights, steps: s }: BudgetInput): BudgetPlan {
+  const { arch, gpu } = inp;
+  const engine = inp.engine === 'ollama' ? 'ollama' : 'llamacpp';
+  // docs/engines/llamacpp.md §2: cells = streams x PAD(n_ctx / np, 256); SWA layers keep
+  // PAD(min(ctx, window + n_ubatch), 256) per stream (unless swa_full) and stay F16.
+  const st = llamacppSettings(engine, inp);
+  const perSeq = F.ggmlPad.eval({ nCtx: Math.floor(st.nCtx / st.nParallel), pad: st.pad }, s);
+  const cells = perSeq * st.nParallel;
+  const swaCells = (w: number) => (st.swaFull ? perSeq : Math.min(perSeq, Math.ceil((w + st.nUbatch) / st.pad) * st.pad));
+  let costOptions: BudgetPlan['costOptions'] = {
+    blockSize: 1,
+    windowRule: (_k, w, ctx) => ({ tokens: Math.min(ctx, Math.ceil((w + st.nUbatch) / st.pad) * st.pad), extraBlocks: 0 }),
+  };
+  if (st.swaFull) costOptions = { blockSize: 1, windowRule: (_k, _w, ctx) => ({ tokens: ctx, extraBlocks: 0 }) };
+  const f16Bytes = 2;
+  // KV per stage: each GPU holds the KV of its own layers.
+  const kvStageBytes = weights.stageLayers.map((layers) => {
+    let b = 0;
+    for (const l of kv.layers) {
+      if (!layers.includes(l.layer)) continue;
+      if (l.kind === 'linear') b += l.stateBytes * 2 * st.nParallel; // recurrent state kept in F32
+      else if (l.window) b += st.nParallel * swaCells(l.window) * (l.bytesPerToken / inp.kv.bytes) * f16Bytes;
+      else b += cells * l.bytesPerToken;
+    }
+    return b;
+  });
+  const computeOut = llamacppCompute(arch, st.nUbatch, perSeq, st.flashAttn, true, st.hostExpertMaxBytes, s);
+  const computeOther = llamacppCompute(arch, st.nUbatch, perSeq, st.flashAttn, false, 0);
+  const ctxBytes = cudaContextBytes(gpu);
+  const stageActivation: number[] = [];
+  const stageOverhead: number[] = [];
+  for (let i = 0; i < pp; i++) {
+    stageActivation.push(i === pp - 1 ? computeOut : i === 0 && st.hostExpertMaxBytes ? computeOther + st.hostExpertMaxBytes : computeOther);
+    stageOverhead.push(ctxBytes);
+  }
+  return {
+    budget: gpu.visibleBytes,
+    utilUsed: 1,
+    blockSize: 1,
+    costOptions,
+    stageActivation,
+    stageOverhead,
+    poolTokens: () => cells,
+    kvStageBytes,
+    settings: { nCtx: st.nCtx, nParallel: st.nParallel, nUbatch: st.nUbatch, flashAttn: st.flashAttn, swaFull: st.swaFull, expertsOnHost: st.expertsOnHost },
+    notes: [
+      {
+        code: `engine.${engine}`,
+        params: { slots: st.nParallel, cells: perSeq, nCtx: st.nCtx, fa: st.flashAttn ? 'on' : 'off', ubatch: st.nUbatch },
+        message:
+          `${engine === 'ollama' ? 'Ollama' : 'llama.cpp'} profile: KV allocated up front for ${st.nParallel} slot${st.nParallel > 1 ? 's' : ''} × ${perSeq} cells (n_ctx ${st.nCtx}, padded to 256)` +
+          `${kv.layers.some((l) => l.window) ? (st.swaFull ? '; sliding-window layers at full context (swa_full)' : '; sliding-window layers keep window + n_ubatch cells in F16') : ''}; ` +
+          `flash attention ${st.flashAttn ? 'on' : 'off'}, n_ubatch ${st.nUbatch}; token embeddings stay in host RAM${st.expertsOnHost ? '; routed experts in host RAM (-ot exps=CPU)' : ''}${pp > 1 ? `; layers split across ${pp} GPUs (-sm layer)` : ''}.`,
+      },
+    ],
+  };
+}
+
+export const llamacpp: EngineProfile = {
+  id: 'llamacpp',
+  label: 'llama.cpp',
+  needsCuda: false,
+  gguf: true,
+  layouts: { layerSplit: true },
+  speed: ROOFLINE_SPEED,
+  supports: llamacppSupports,
+  weightOptions: llamaWeightOptions,
+  budget: llamaBudget,
+};

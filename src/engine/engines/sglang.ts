@@ -1,0 +1,81 @@
+// SGLang: no profiling run. KV = T x mem_fraction_static - weights, T = free memory after init
+// (docs/engines/sglang.md §1); token-granular pages (page_size 1).
+import { F } from '../formulas.ts';
+import { windowPlain } from '../kv.ts';
+import { SGLANG_INIT_BYTES, sglangFraction } from '../overhead.ts';
+import type { Gpu, QuantFormat } from '../types.ts';
+import { caveat, ggufCaveat, cellPoolTokens, fmtGiB, GiB, hasFp8, isAmd, isApple, isAscend, isNvidia, isSm80Plus, no, OK, ROOFLINE_SPEED } from './common.ts';
+import type { EngineProfile, Support } from './types.ts';
+
+/**
+ * Formats x hardware (SGLang quantization docs; Ascend NPU quantization page: ModelSlim W8A8 / W4A8 / W4A4 on
+ * Atlas A2/A3, no FP8 on 910B).
+ */
+export function sglangSupports(quant: QuantFormat, gpu: Gpu): Support {
+  if (isApple(gpu)) return no(`SGLang needs CUDA, ROCm or an Ascend NPU; ${gpu.name} has none`, 'engine:llamacpp (Metal)');
+  if (quant.family === 'gguf') return ggufCaveat(quant.name, 'sglang');
+  if (isAscend(gpu)) {
+    if (['fp8', 'nvfp4', 'mxfp4'].includes(quant.id))
+      return no(`${gpu.name} has no FP8/FP4 units; SGLang on Ascend loads ModelSlim W8A8 / W4A8 checkpoints, not ${quant.id.toUpperCase()}`, 'quant:int8 (W8A8 from msModelSlim)');
+    if (['int4', 'awq', 'gptq', 'nf4'].includes(quant.id)) return no(`AWQ/GPTQ kernels are CUDA-only; SGLang on Ascend loads ModelSlim checkpoints`, 'quant:int8 (W8A8 from msModelSlim)');
+    return OK;
+  }
+  if (isAmd(gpu)) {
+    if ((quant.id === 'fp8' || quant.id === 'mxfp4') && !hasFp8(gpu)) return no(`${gpu.name} has no FP8 units`, 'quant:int4 or bf16');
+    if (quant.id === 'nvfp4') return no('NVFP4 kernels are NVIDIA-only', 'quant:fp8');
+    return OK;
+  }
+  if (!isNvidia(gpu)) return no(`SGLang does not run on ${gpu.name}`);
+  const sm80 = isSm80Plus(gpu);
+  if (!sm80 && quant.id === 'bf16') return caveat('hw.bf16', `${gpu.name} has no bf16 (before sm80): SGLang runs the model in fp16 (--dtype half), same memory`, { gpu: gpu.name, engine: 'SGLang' });
+  if (quant.id === 'fp8' && !hasFp8(gpu))
+    return sm80 ? caveat('hw.fp8.weightOnly', `${gpu.name} has no FP8 tensor cores: SGLang runs FP8 weights as weight-only (Marlin), same memory, 16-bit compute.`, { gpu: gpu.name, engine: 'SGLang' }) : no(`${gpu.name} (before sm80) runs no FP8 kernel`, 'quant:int4 (AWQ/GPTQ)');
+  if (quant.id === 'nvfp4' && gpu.tflopsFp4 === null) return no('SGLang runs NVFP4 on Blackwell (SM100+) only', 'quant:fp8 or engine:vllm (FP4 Marlin)');
+  if (quant.id === 'mxfp4' && !sm80) return no(`${gpu.name} (before sm80) runs no MXFP4 MoE kernel`, 'quant:int4');
+  return OK;
+}
+
+export const sglang: EngineProfile = {
+  id: 'sglang',
+  label: 'SGLang',
+  needsCuda: true,
+  gguf: false,
+  layouts: { layerSplit: false },
+  speed: ROOFLINE_SPEED,
+  supports: sglangSupports,
+  weightOptions(inp) {
+    return { vocabPad: inp.engines.vllm.vocabPad, ropeCacheBytes: 0, embeddingOnHost: false, expertsOnHost: false, gguf: false, expertPadFactor: 1 };
+  },
+  budget({ inp, tp, pp, kv, steps: s }) {
+    const { arch, gpu, engines } = inp;
+    const frac = inp.util ?? sglangFraction(gpu, tp, pp, arch.extraParams > 0);
+    const T = gpu.visibleBytes - SGLANG_INIT_BYTES;
+    const budget = F.sglangBudget.eval({ fraction: frac, freeAfterInit: T }, s);
+    // Loading also grows the CUDA runtime's own memory (lazy module loading of the first kernels): SGLang's
+    // "mem usage" after load exceeds the parameter bytes by it. vLLM logs the same growth as non-torch memory.
+    const stageActivation: number[] = [];
+    const stageOverhead: number[] = [];
+    for (let st = 0; st < pp; st++) {
+      stageActivation.push(0);
+      stageOverhead.push(engines.vllm.nonTorch.tp1GiB * GiB);
+    }
+    const blockSize = engines.sglang.pageSize;
+    return {
+      budget,
+      utilUsed: frac,
+      blockSize,
+      costOptions: { blockSize, windowRule: windowPlain },
+      stageActivation,
+      stageOverhead,
+      poolTokens: (stages) => cellPoolTokens(kv, stages, (pool, cell) => F.sglangTokens.eval({ pool, cellBytes: cell }, s)),
+      settings: { memFractionStatic: frac },
+      notes: [
+        {
+          code: 'engine.sglang',
+          params: { fraction: frac, free: fmtGiB(T) },
+          message: `SGLang profile: mem_fraction_static ${frac}${inp.util ? '' : ' (its default for this GPU and TP)'} of the ${fmtGiB(T)} free after start-up; KV pool = that share − weights; activations, CUDA graphs and the request table live in the other ${Math.round((1 - frac) * 100)} %.`,
+        },
+      ],
+    };
+  },
+};

@@ -1,0 +1,143 @@
+// The one interface every serving engine implements (src/engine/engines/<engine>.ts). An engine module says
+// which formats it runs on which hardware, which layouts it offers, how it budgets one GPU's memory, its speed
+// constants and the command that launches it. Everything engine-specific lives behind this interface.
+import type { EngineCatalog } from '../../catalog/schema.ts';
+import type { Step } from '../formulas.ts';
+import type { KvSpec, RequestCostOptions } from '../kv.ts';
+import type { Note } from '../report.ts';
+import type { Architecture, EngineId, Gpu, KvDtype, QuantFormat } from '../types.ts';
+import type { WeightOptions, WeightsResult } from '../weights.ts';
+
+export interface ProfileInput {
+  arch: Architecture;
+  gpu: Gpu;
+  quant: QuantFormat;
+  kv: KvDtype;
+  engine: EngineId;
+  engineVersion?: string;
+  engines: EngineCatalog;
+  users: number;
+  context: number;
+  util?: number;
+  explain: boolean;
+  /** Calibration / advanced: override vLLM batch defaults or llama.cpp settings. */
+  overrides?: {
+    maxNumBatchedTokens?: number;
+    maxNumSeqs?: number;
+    nCtx?: number;
+    nParallel?: number;
+    flashAttn?: boolean;
+    nUbatch?: number;
+    /** llama.cpp: keep sliding-window layers at full context (--swa-full; ik_llama.cpp has no SWA cache). */
+    swaFull?: boolean;
+    /** llama.cpp: -ot exps=CPU (routed experts in host RAM). */
+    expertsOnHost?: boolean;
+  };
+}
+
+export interface StageEval {
+  weightsBytes: number;
+  activationBytes: number;
+  overheadBytes: number;
+  poolBytes: number;
+  layers: Set<number>;
+}
+
+/**
+ * Speed constants of one engine (roofline efficiencies today). A small typed object so calibrated per-engine
+ * values (decode / prefill efficiency, scheduling overheads) can be added without touching the callers.
+ */
+export interface SpeedConstants {
+  /** Fraction of peak memory bandwidth a decode step achieves. */
+  memEfficiency: number;
+  /** Fraction of dense tensor peak a prefill / large-batch step achieves. */
+  computeEfficiency: number;
+  /** Where the values come from. */
+  source: string;
+}
+
+export interface LayoutEval {
+  tp: number;
+  pp: number;
+  replicas: number;
+  utilUsed: number;
+  budgetBytes: number;
+  /** Worst (binding) stage. */
+  stage: StageEval;
+  stages: StageEval[];
+  weights: WeightsResult;
+  kv: KvSpec;
+  blockSize: number;
+  costOptions: RequestCostOptions;
+  /** Bytes one request at the requested context needs on the binding GPU. */
+  perUserBytes: number;
+  /** Tokens the KV pool of one replica holds (engine's own count). */
+  poolTokens: number;
+  /** Engine limit on concurrent sequences per replica (vLLM max_num_seqs), if any. */
+  maxSeqs?: number;
+  /** Memory the engine allocates for KV up front regardless of users (llama.cpp n_ctx), binding GPU. */
+  kvAllocatedBytes?: number;
+  /** The same per pipeline stage (llama.cpp layer split). */
+  kvStageBytes?: number[];
+  /** Engine settings the launch command must set for this estimate to hold (batch limits, slots, n_ctx …). */
+  settings: Record<string, number | boolean | string>;
+  speed: SpeedConstants;
+  notes: Note[];
+  steps: Step[];
+}
+
+/** What an engine needs to know to budget one layout. */
+export interface BudgetInput {
+  inp: ProfileInput;
+  tp: number;
+  pp: number;
+  /** Bytes per element of the model's activation dtype. */
+  dtypeBytes: number;
+  kv: KvSpec;
+  weights: WeightsResult;
+  /** Explanation steps are recorded here when explaining. */
+  steps?: Step[];
+}
+
+/** An engine's memory plan for one layout: the budget and what it reserves per pipeline stage. */
+export interface BudgetPlan {
+  budget: number;
+  utilUsed: number;
+  blockSize: number;
+  costOptions: RequestCostOptions;
+  stageActivation: number[];
+  stageOverhead: number[];
+  /** Tokens the pool of one replica holds, from the evaluated stages. */
+  poolTokens: (stages: StageEval[]) => number;
+  maxSeqs?: number;
+  /** KV the engine allocates up front per stage (llama.cpp). */
+  kvStageBytes?: number[];
+  settings: Record<string, number | boolean | string>;
+  notes: Note[];
+}
+
+/** Whether an engine runs a format on a GPU: yes (perhaps with a caveat), or why not and what to use instead. */
+export type Support = { ok: true; note?: Note } | { ok: false; reason: string; alternative?: string };
+
+/** How an engine spreads one model over several GPUs. */
+export interface LayoutOffer {
+  /** Splits layers across GPUs in one process (llama.cpp -sm layer, accelerate device_map) instead of TP. */
+  layerSplit: boolean;
+}
+
+export interface EngineProfile {
+  id: EngineId;
+  label: string;
+  /** Needs CUDA / ROCm / NPU kernels: does not run on Apple unified memory. */
+  needsCuda: boolean;
+  /** Loads GGUF files natively. */
+  gguf: boolean;
+  layouts: LayoutOffer;
+  speed: SpeedConstants;
+  /** Does this engine run `quant` on `gpu`? (the format x engine x hardware matrix) */
+  supports(quant: QuantFormat, gpu: Gpu): Support;
+  /** Engine-specific weight-loading rules (vocab padding, buffers, what stays in host RAM). */
+  weightOptions(inp: ProfileInput, tp: number, pp: number, dtypeBytes: number, steps?: Step[]): Omit<WeightOptions, 'tp' | 'pp' | 'dtypeBits'>;
+  /** How the engine budgets one GPU's memory for this layout. */
+  budget(b: BudgetInput): BudgetPlan;
+}

@@ -1,0 +1,163 @@
+// vLLM (V1 engine, per release): budget = util x CUDA-visible total - weights - profiling peak - non-torch memory
+// (- CUDA graphs from v0.21); paged KV in 16-token blocks (64 for MLA). ../shared/engines/vllm.md has the mechanics.
+import type { EngineCatalog } from '../../catalog/schema.ts';
+import { vllmActivation, vllmBatchDefaults, type VllmRelease } from '../activations.ts';
+import { F } from '../formulas.ts';
+import type { KvSpec } from '../kv.ts';
+import { vllmCudaGraphs, vllmNonTorch } from '../overhead.ts';
+import type { Gpu, QuantFormat } from '../types.ts';
+import { caveat, ggufCaveat, fmtGiB, hasFp8, isAmd, isApple, isAscend, isNvidia, isSm80Plus, no, OK, pagedWindowRule, ROOFLINE_SPEED } from './common.ts';
+import type { EngineProfile, ProfileInput, Support } from './types.ts';
+
+export function resolveVllmRelease(cat: EngineCatalog['vllm'], version?: string): VllmRelease {
+  const sorted = [...cat.releases].sort((a, b) => cmpVersion(a.version, b.version));
+  if (!version) return sorted[sorted.length - 1];
+  let pick: VllmRelease | undefined;
+  for (const r of sorted) if (cmpVersion(r.version, version) <= 0) pick = r;
+  if (!pick) throw new RangeError(`vLLM ${version} predates the V1 engine profiles (oldest modelled: ${sorted[0].version})`);
+  return pick;
+}
+
+export function cmpVersion(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** vLLM v0.19 "GPU KV cache size" for hybrid models: num_blocks // groups * block_size (vllm.md §6). */
+function vllmPoolTokens(spec: KvSpec, layers: Set<number>, pool: number, B: number): number {
+  const counts = new Map<string, number>();
+  let perTokenRank = 0;
+  for (const l of spec.layers) {
+    if (!layers.has(l.layer)) continue;
+    const k = l.kind === 'mla' ? 'full' : l.kind;
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+    if (l.bytesPerToken > perTokenRank) perTokenRank = l.bytesPerToken;
+  }
+  if (perTokenRank === 0 || pool <= 0) return 0;
+  if (counts.size <= 1) {
+    const blocks = F.pagedBlocks.eval({ pool, blockSize: B, bytesPerTokenPerRank: perTokenRank * layers.size });
+    return F.pagedTokens.eval({ blocks, blockSize: B });
+  }
+  const groupSize = Math.min(...counts.values());
+  let groups = 0;
+  for (const c of counts.values()) groups += Math.ceil(c / groupSize);
+  const blocks = Math.floor(pool / (B * perTokenRank * groupSize));
+  return Math.floor(blocks / groups) * B;
+}
+
+/** MXFP4 MoE kernels pad expert shapes: Triton on SM90-SM100 (Hopper, datacenter Blackwell), Marlin elsewhere. */
+function mxfp4Triton(rel: VllmRelease, gpu: Gpu): boolean {
+  return rel.mxfp4Backend === 'triton' && (gpu.arch === 'hopper' || (gpu.arch === 'blackwell' && gpu.category === 'datacenter'));
+}
+
+/**
+ * Formats x hardware (vLLM quantization docs' hardware table; marlin_utils_fp8 / marlin_utils_fp4
+ * is_fp8/fp4_marlin_supported = compute capability >= 8.0; vllm-ascend quantization guide: ModelSlim W8A8 / W4A8).
+ */
+export function vllmSupports(quant: QuantFormat, gpu: Gpu): Support {
+  if (isApple(gpu)) return no(`vLLM needs CUDA, ROCm or an Ascend NPU; ${gpu.name} has none`, 'engine:llamacpp (Metal)');
+  if (quant.family === 'gguf') return ggufCaveat(quant.name, 'vllm');
+  if (isAscend(gpu)) {
+    // vllm-ascend: bf16/fp16 and ModelSlim-quantized W8A8 / W4A8 (--quantization ascend); no FP8/FP4 units or kernels.
+    if (['fp8', 'nvfp4', 'mxfp4'].includes(quant.id))
+      return no(`${gpu.name} has no FP8/FP4 units and vllm-ascend has no ${quant.id.toUpperCase()} kernels (Marlin and the FP8 GEMMs are CUDA-only)`, 'quant:int8 (W8A8 from msModelSlim, same memory as FP8)');
+    if (['int4', 'awq', 'gptq', 'nf4'].includes(quant.id)) return no(`vllm-ascend does not load ${quant.id.toUpperCase()} checkpoints (AWQ/GPTQ kernels are CUDA-only)`, 'quant:int8 (W8A8 from msModelSlim)');
+    return OK;
+  }
+  if (isAmd(gpu)) {
+    if ((quant.id === 'fp8' || quant.id === 'mxfp4') && !hasFp8(gpu)) return no(`${gpu.name} has no FP8 units and ROCm vLLM has no weight-only FP8 fallback`, 'quant:int4 or bf16');
+    if (quant.id === 'nvfp4') return no('NVFP4 kernels are NVIDIA-only', 'quant:fp8');
+    if (quant.id === 'nf4') return no('bitsandbytes NF4 is CUDA-only in vLLM', 'quant:int4');
+    return OK;
+  }
+  if (!isNvidia(gpu)) return no(`vLLM does not run on ${gpu.name}`);
+  const sm80 = isSm80Plus(gpu);
+  if (!sm80 && (quant.id === 'bf16')) return caveat('hw.bf16', `${gpu.name} has no bf16 (before sm80): vLLM runs the model in fp16 (--dtype half), same memory`, { gpu: gpu.name, engine: 'vLLM' });
+  if (quant.id === 'fp8' && !hasFp8(gpu))
+    return sm80 ? caveat('hw.fp8', `${gpu.name} has no FP8 tensor cores: vLLM runs FP8 weights as weight-only (Marlin), same memory, 16-bit compute.`, { gpu: gpu.name }) : no(`${gpu.name} (before sm80) runs no FP8 kernel, not even Marlin`, 'quant:int4 (AWQ/GPTQ)');
+  if (quant.id === 'nvfp4' && gpu.tflopsFp4 === null)
+    return sm80 ? caveat('hw.fp4', `${gpu.name} has no FP4 tensor cores: vLLM runs NVFP4 weights as weight-only (FP4 Marlin), same memory, 16-bit compute.`, { gpu: gpu.name }) : no(`${gpu.name} (before sm80) runs no FP4 kernel`, 'quant:int4');
+  if (quant.id === 'mxfp4' && !sm80) return no(`${gpu.name} (before sm80) runs no MXFP4 MoE kernel (Triton needs SM90+, Marlin SM80+)`, 'quant:int4');
+  return OK;
+}
+
+export const vllm: EngineProfile = {
+  id: 'vllm',
+  label: 'vLLM',
+  needsCuda: true,
+  gguf: false,
+  layouts: { layerSplit: false },
+  speed: ROOFLINE_SPEED,
+  supports: vllmSupports,
+  weightOptions(inp: ProfileInput, tp, _pp, d, s) {
+    const { arch, gpu, quant, engines } = inp;
+    const rel = resolveVllmRelease(engines.vllm, inp.engineVersion);
+    let expertPadFactor = 1;
+    if (arch.moe && quant.id === 'mxfp4') {
+      const pad = mxfp4Triton(rel, gpu) ? engines.vllm.mxfp4Padding.triton : engines.vllm.mxfp4Padding.marlin;
+      const up = (x: number, m: number) => Math.ceil(x / m) * m;
+      const iRank = arch.moe.expertIntermediate / tp;
+      expertPadFactor = (up(arch.hidden, pad.hidden) / arch.hidden) * (up(iRank, pad.intermediate) / iRank);
+    }
+    return {
+      vocabPad: engines.vllm.vocabPad,
+      ropeCacheBytes: F.ropeCache.eval({ maxPosition: arch.maxPosition, rotaryDim: arch.rotaryDim, dtypeBytes: d }, s),
+      embeddingOnHost: false,
+      expertsOnHost: false,
+      gguf: false,
+      expertPadFactor,
+    };
+  },
+  budget({ inp, tp, pp, dtypeBytes: d, kv, steps: s }) {
+    const { arch, gpu, quant, engines } = inp;
+    const rel = resolveVllmRelease(engines.vllm, inp.engineVersion);
+    const total = gpu.visibleBytes;
+    const utilUsed = inp.util ?? rel.utilDefault;
+    const budget = F.vllmBudget.eval({ util: utilUsed, total }, s);
+    const batch = vllmBatchDefaults(engines.vllm, gpu);
+    if (inp.overrides?.maxNumBatchedTokens) batch.maxNumBatchedTokens = inp.overrides.maxNumBatchedTokens;
+    if (inp.overrides?.maxNumSeqs) batch.maxNumSeqs = inp.overrides.maxNumSeqs;
+    const act = vllmActivation(engines.vllm, rel, arch, gpu, tp, batch, d, quant.id === 'mxfp4' && arch.modelType === 'gpt_oss', s);
+    const nonTorch = vllmNonTorch(engines.vllm, tp, pp);
+    const graphs = vllmCudaGraphs(engines.vllm, tp, batch.maxNumSeqs);
+    const stageActivation: number[] = [];
+    const stageOverhead: number[] = [];
+    for (let st = 0; st < pp; st++) {
+      stageActivation.push(st === pp - 1 ? act.last : act.other);
+      stageOverhead.push(nonTorch + (rel.cudaGraphsInBudget ? graphs : 0));
+    }
+    const blockSize = arch.mla ? engines.vllm.mlaBlockSize : engines.vllm.blockSize;
+    return {
+      budget,
+      utilUsed,
+      blockSize,
+      costOptions: { blockSize, windowRule: pagedWindowRule(batch.maxNumBatchedTokens) },
+      stageActivation,
+      stageOverhead,
+      poolTokens: (stages) => Math.min(...stages.map((x) => vllmPoolTokens(kv, x.layers, x.poolBytes, blockSize))),
+      maxSeqs: batch.maxNumSeqs,
+      settings: { maxNumBatchedTokens: batch.maxNumBatchedTokens, maxNumSeqs: batch.maxNumSeqs, release: rel.version },
+      notes: [
+        {
+          code: 'engine.vllm',
+          params: {
+            version: inp.engineVersion ?? `${rel.version}+`,
+            util: utilUsed,
+            total: fmtGiB(total),
+            tokens: batch.maxNumBatchedTokens,
+            seqs: batch.maxNumSeqs,
+            nonTorch: fmtGiB(nonTorch),
+            graphs: fmtGiB(graphs),
+            inBudget: rel.cudaGraphsInBudget ? 1 : 0,
+          },
+          message: `vLLM ${inp.engineVersion ?? rel.version + '+'} profile: budget = ${utilUsed} × ${fmtGiB(total)} visible; profiling peak with max_num_batched_tokens=${batch.maxNumBatchedTokens}, max_num_seqs=${batch.maxNumSeqs} (${batch.large ? 'H100-class' : 'smaller-GPU'} defaults); non-torch ${fmtGiB(nonTorch)}${rel.cudaGraphsInBudget ? `; CUDA graphs ${fmtGiB(graphs)} inside the budget` : `; CUDA graphs (~${fmtGiB(graphs)}) are captured after the KV pool, in the ${Math.round((1 - utilUsed) * 100)} % headroom`}.`,
+        },
+      ],
+    };
+  },
+};

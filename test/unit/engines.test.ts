@@ -1,0 +1,90 @@
+// The engine modules: one profile per engine behind one interface, and the format x engine x hardware matrix.
+import { describe, expect, it } from 'vitest';
+import { ENGINE_IDS, ENGINES, isLayerSplitEngine, needsCuda } from '../../src/engine/engines/index.ts';
+import { estimate, EstimateError } from '../../src/engine/estimate.ts';
+import { cat, request, size } from '../helpers/req.ts';
+
+const gpu = (id: string) => {
+  const g = cat.gpus.get(id);
+  if (!g) throw new Error(`no gpu ${id}`);
+  return g;
+};
+const quant = (id: string) => cat.quants.get(id)!;
+
+describe('engine registry', () => {
+  it('has one module per engine id, each naming itself', () => {
+    for (const id of ENGINE_IDS) expect(ENGINES[id].id).toBe(id);
+    expect(ENGINE_IDS).toEqual(expect.arrayContaining(['vllm', 'sglang', 'llamacpp', 'ollama', 'tgi', 'transformers', 'ktransformers']));
+  });
+
+  it('layer-split and CUDA-only engines come from the modules', () => {
+    expect(isLayerSplitEngine('llamacpp')).toBe(true);
+    expect(isLayerSplitEngine('vllm')).toBe(false);
+    expect(needsCuda('vllm')).toBe(true);
+    expect(needsCuda('llamacpp')).toBe(false);
+  });
+
+  it('every engine carries its speed constants, and the report uses them', () => {
+    for (const id of ENGINE_IDS) {
+      expect(ENGINES[id].speed.memEfficiency).toBeGreaterThan(0);
+      expect(ENGINES[id].speed.computeEfficiency).toBeGreaterThan(0);
+    }
+    const r = size({ model: 'llama-3.1-8b', gpu: 'h100' });
+    const note = r.notes.find((n) => n.code === 'perf.assumptions')!;
+    expect(note.params?.mem).toBe(Math.round(ENGINES.vllm.speed.memEfficiency * 100));
+  });
+});
+
+describe('format x engine x hardware', () => {
+  it('FP8 on Ampere: vLLM runs it weight-only through Marlin and says so', () => {
+    const s = ENGINES.vllm.supports(quant('fp8'), gpu('a100-80gb'));
+    expect(s.ok).toBe(true);
+    expect(s.ok && s.note?.code).toBe('hw.fp8');
+    expect(ENGINES.vllm.supports(quant('fp8'), gpu('h100-sxm'))).toEqual({ ok: true });
+  });
+
+  it('before sm80 (V100, T4): no FP8 at all, and bf16 runs as fp16', () => {
+    for (const id of ['v100-32gb', 't4']) {
+      const g = gpu(id);
+      expect(ENGINES.vllm.supports(quant('fp8'), g).ok).toBe(false);
+      const b = ENGINES.vllm.supports(quant('bf16'), g);
+      expect(b.ok && b.note?.code).toBe('hw.bf16');
+    }
+  });
+
+  it('Ascend never gets a CUDA-only kernel: FP8 and AWQ are refused with W8A8 as the way', () => {
+    const npu = gpu('ascend-910b3');
+    for (const e of ['vllm', 'sglang'] as const) {
+      for (const q of ['fp8', 'awq', 'nvfp4']) {
+        const s = ENGINES[e].supports(quant(q), npu);
+        expect(s.ok).toBe(false);
+        if (!s.ok) expect(s.alternative).toMatch(/int8/);
+      }
+      expect(ENGINES[e].supports(quant('int8'), npu).ok).toBe(true);
+      expect(ENGINES[e].supports(quant('bf16'), npu).ok).toBe(true);
+    }
+    expect(ENGINES.tgi.supports(quant('bf16'), npu).ok).toBe(false);
+  });
+
+  it('estimate refuses a pair the engine cannot run, with what would work, and never mentions Marlin on Ascend', () => {
+    const req = request({ model: 'deepseek-v3', gpu: '910b3x8', users: '1' });
+    expect(req.quant.id).toBe('fp8');
+    try {
+      estimate(req, cat.engines);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(EstimateError);
+      expect((e as EstimateError).suggestions).toEqual(['quant:int8']);
+      expect((e as Error).message).not.toMatch(/Marlin \(/);
+    }
+    const ok = size({ model: 'deepseek-v3', gpu: '910b3x8', quant: 'int8' });
+    expect(ok.notes.some((n) => /Marlin/.test(n.message))).toBe(false);
+  });
+
+  it('CUDA engines do not run on Apple unified memory; llama.cpp does', () => {
+    const m = gpu('m3-ultra');
+    expect(ENGINES.vllm.supports(quant('bf16'), m).ok).toBe(false);
+    expect(ENGINES.sglang.supports(quant('bf16'), m).ok).toBe(false);
+    expect(ENGINES.llamacpp.supports(quant('q4_k_m'), m).ok).toBe(true);
+  });
+});

@@ -142,6 +142,10 @@ export function describeRequest(opts: SizeOptions): string {
   return `/size ${SIZE_KEYS.filter((k) => opts[k]?.trim()).map((k) => `${k}:${opts[k]!.trim()}`).join(' ')}`;
 }
 
+/** Options a non-fitting answer names: more of the GPU asked about, then the best of each tier (kept cheap: one per tier). */
+const INSTEAD_SHOWN = 3;
+const INSTEAD_SEARCH = (req: SizingRequest) => ({ perTier: 1, have: { gpu: req.gpu, count: req.gpuCount }, haveLayouts: false });
+
 export interface SizeAnswer {
   report: SizingReport;
   request: SizingRequest;
@@ -172,7 +176,9 @@ export async function answerSize(
   // When it does not fit, name the hardware that would (same model, users, context, format, engine).
   const instead: InsteadOption[] = report.fits
     ? []
-    : recommend(built.value, [...cat.gpus.values()], cat.engines, 3).map((x) => ({ count: x.count, gpuName: x.gpu.name, report: x.report }));
+    : recommend(built.value, { gpus: [...cat.gpus.values()], engines: cat.engines, quants: cat.quants }, INSTEAD_SEARCH(built.value))
+        .options.slice(0, INSTEAD_SHOWN)
+        .map((x) => ({ count: x.count, gpuName: x.gpu.name, report: x.report }));
   const embed = sizeEmbed(report, ctx.locale, requestLine, instead);
   const reply: Reply = {
     embeds: [extra.chart === false ? embed : { ...embed, image: { url: `attachment://${CHART_NAME}` } }],

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { load as parseYaml } from 'js-yaml';
 import { z } from 'zod';
 import { architectureFromConfig } from '../engine/architecture.ts';
-import type { Architecture, Catalogs, Gpu, KvDtype, QuantFormat } from '../engine/types.ts';
+import type { Architecture, Catalogs, Gpu, GpuPrice, KvDtype, QuantFormat } from '../engine/types.ts';
 import { loadPrices, type PriceEntry } from './prices.ts';
 import {
   EngineCatalogSchema,
@@ -69,6 +69,7 @@ export function gpuFromEntry(e: GpuEntry): Gpu {
     smCount: e.smCount,
     nvidiaSmiMiB: e.memory.nvidiaSmiMiB,
     unified: e.category === 'unified' || e.vendor === 'apple',
+    tdpW: e.tdpW,
   };
 }
 
@@ -113,6 +114,8 @@ export function loadCatalogs(dir = CATALOG_DIR): LoadedCatalogs {
     // accelerators are the chips alone.
     if (!e.server) gpuMap.set(e.id, gpuFromEntry(e));
   }
+  const prices = loadPrices(dir, ids);
+  attachPrices(gpuMap, prices, gpus.data);
   const quants = new Map<string, QuantFormat>(quant.data.weights.map((q) => [q.id, quantFromEntry(q)]));
   const kvDtypes = new Map<string, KvDtype>(quant.data.kv.map((k) => [k.id, { id: k.id, bytes: k.bytes, bytesFormula: k.bytesFormula }]));
   return {
@@ -124,8 +127,26 @@ export function loadCatalogs(dir = CATALOG_DIR): LoadedCatalogs {
     modelEntries: models.data,
     gpuEntries: gpus.data,
     quantEntries: quant.data.weights,
-    prices: loadPrices(dir, ids),
+    prices,
   };
+}
+
+/**
+ * Give each sized GPU its price (the engine reads prices from the Gpu, as it reads bandwidth). A server entry's
+ * price is per accelerator (prices.yaml), so it prices its chip when the chip has no entry of its own.
+ */
+export function attachPrices(gpuMap: Map<string, Gpu>, prices: Map<string, PriceEntry>, entries: GpuEntry[]): void {
+  const own = (e: PriceEntry): GpuPrice => ({
+    purchase: e.purchase ? { usd: e.purchase.usd ?? undefined, cny: e.purchase.cny ?? undefined, source: e.purchase.source, date: e.purchase.date } : undefined,
+    cloud: e.cloud ? { perHourUsd: e.cloud.perHourUsd, provider: e.cloud.provider, source: e.cloud.source, date: e.cloud.date } : undefined,
+  });
+  for (const [id, e] of prices) {
+    const server = entries.find((g) => g.id === id)?.server;
+    const gpu = gpuMap.get(server ? server.gpu : id);
+    if (!gpu) continue;
+    if (server && prices.has(server.gpu)) continue;
+    gpu.price = own(e);
+  }
 }
 
 let cached: LoadedCatalogs | undefined;

@@ -1,5 +1,6 @@
 // Run one slash line in the terminal through the same command modules Discord uses.
 import { readFile, writeFile } from 'node:fs/promises';
+import { answerRecommend } from '../../commands/recommend.ts';
 import { answerSize, SIZE_KEYS } from '../../commands/size.ts';
 import { commands, findCommand } from '../../commands/index.ts';
 import type { CommandContext, Locale } from '../../commands/types.ts';
@@ -23,9 +24,9 @@ export interface RunResult {
 
 const HELP = `Commands:
   /size model:<model> gpu:<gpu[xN]> [users:N] [context:4k] [quant:int4] [kv:fp8] [engine:vllm@0.19] [tp:N] [pp:N] [util:0.9]
-  /recommend model:<model> [users:N] [context:4k] [quant:…] [kv:…] [engine:…]
+  /recommend model:<model> [users:N] [context:4k] [quant:…] [kv:…] [engine:…] [budget:N] [gpu:<what you have>]
   /models [filter:qwen]    /gpus [filter:h100]
-Flags (ask): --json (SizingReport), --explain (formulas with values), --config FILE (a config.json), --chart FILE.png, --lang zh-CN`;
+Flags (ask): --json (SizingReport; /recommend: { request, options }), --explain (formulas with values), --config FILE (a config.json), --chart FILE.png, --lang zh-CN`;
 
 export function helpText(): string {
   return HELP;
@@ -66,6 +67,11 @@ export async function runLine(line: string, o: RunOptions = {}): Promise<RunResu
     if (!res.ok) return { ok: false, output: res.reply.text ?? 'Error' };
     if (o.chartFile && res.answer.reply.files?.[0]) await writeFile(o.chartFile, res.answer.reply.files[0].data);
     return { ok: true, output: o.json ? JSON.stringify(res.answer.report, null, 2) : res.answer.reply.text ?? '' };
+  }
+  if (name === 'recommend') {
+    const res = answerRecommend(parsed.options, ctx);
+    if (!res.ok) return { ok: false, output: res.reply.text ?? 'Error' };
+    return { ok: true, output: o.json ? JSON.stringify(res.answer.json, null, 2) : res.answer.reply.text ?? '' };
   }
   const reply = await cmd.execute(ctx);
   return { ok: !reply.ephemeral, output: reply.text ?? '' };

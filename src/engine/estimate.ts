@@ -7,6 +7,7 @@ import { engineProfile, isLayerSplitEngine } from './engines/index.ts';
 import { candidateLayouts, tpInvalidReason } from './layout.ts';
 import { evaluateLayout, type LayoutEval, type ProfileInput } from './profiles.ts';
 import type { Alternative, Note, SizingReport } from './report.ts';
+import { costOf } from './cost.ts';
 import { estimatePerformance, type Performance } from './throughput.ts';
 import type { SizingRequest } from './types.ts';
 
@@ -378,6 +379,7 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
       timeToFirstTokenSeconds: round2(perf.timeToFirstTokenSeconds),
       boundBy: perf.boundBy,
     },
+    cost: costOf(req.gpu, req.gpuCount, perf.decodeTokensPerSecondTotal, opts.explain ? steps : undefined),
     notes,
   };
   if (opts.explain) report.explain = steps;

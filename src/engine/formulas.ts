@@ -8,7 +8,7 @@ import type { EvalFunction, MathJsInstance, MathNode } from 'mathjs';
 // modules take ~1 s on this 2-core machine, which is most of `ask`'s cold start. Same library, same API.
 const math = createRequire(import.meta.url)('mathjs/lib/browser/math.js') as MathJsInstance;
 
-export type Unit = 'bytes' | 'tokens' | 'users' | 'count' | 'tok/s' | 's' | 'ratio' | 'bits' | 'params' | 'flops';
+export type Unit = 'bytes' | 'tokens' | 'users' | 'count' | 'tok/s' | 's' | 'ratio' | 'bits' | 'params' | 'flops' | 'usd' | 'W';
 
 export interface Step {
   /** Stable id of the formula. */
@@ -220,4 +220,16 @@ export const F = {
     ['bytesRead'],
   ),
   prefillRate: f('perf.prefill', 'prefill tokens per second (compute-bound)', 'peakFlops * computeEff / flopsPerToken', 'tok/s'),
+
+  // ---- cost (prices from catalogs/prices.yaml, power from gpus.yaml tdpW)
+  costPerHour: f('cost.perHour', 'cloud rent for the GPUs, USD per hour', 'gpus * perGpuHourUsd', 'usd'),
+  costPurchase: f('cost.purchase', 'purchase price of the GPUs, USD', 'gpus * perGpuUsd', 'usd'),
+  costPower: f('cost.power', 'board power of the GPUs, W', 'gpus * tdpW', 'W'),
+  costPerMillionCloud: f('cost.perMillionCloud', 'USD per million output tokens at this load (cloud rent)', 'perHourUsd / (tokensPerSecond * 3600) * 1000000', 'usd'),
+  costPerMillionOwned: f(
+    'cost.perMillionOwned',
+    'USD per million output tokens at this load (purchase spread over its service life, running around the clock)',
+    'purchaseUsd / (years * 8760) / (tokensPerSecond * 3600) * 1000000',
+    'usd',
+  ),
 };

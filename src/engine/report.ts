@@ -28,9 +28,29 @@ export const StepSchema = z.object({
   expr: z.string(),
   scope: z.record(z.string(), z.number()),
   value: z.number(),
-  unit: z.enum(['bytes', 'tokens', 'users', 'count', 'tok/s', 's', 'ratio', 'bits', 'params', 'flops']),
+  unit: z.enum(['bytes', 'tokens', 'users', 'count', 'tok/s', 's', 'ratio', 'bits', 'params', 'flops', 'usd', 'W']),
   byteVars: z.array(z.string()).optional(),
 });
+
+const usd = z.number().nonnegative();
+
+/** What the hardware costs (design.md §2): cloud rent, or purchase and power, and USD per million output tokens. */
+export const CostSchema = z.object({
+  /** Which price $ per million tokens is computed from: cloud rent, the purchase over its service life, or none known. */
+  basis: z.enum(['cloud', 'purchase', 'none']),
+  perHourUsd: usd.optional(),
+  provider: z.string().optional(),
+  purchaseUsd: usd.optional(),
+  purchaseCny: usd.optional(),
+  powerW: z.number().int().nonnegative().optional(),
+  perMillionOutputTokensUsd: usd.optional(),
+  /** Source and date of the price behind `basis`. */
+  source: z.string(),
+  date: z.string(),
+  /** Every price used, with its source and date. */
+  sources: z.array(z.string()),
+});
+export type Cost = z.infer<typeof CostSchema>;
 
 export const SizingReportSchema = z.object({
   request: z.object({
@@ -98,6 +118,7 @@ export const SizingReportSchema = z.object({
     timeToFirstTokenSeconds: z.number().nonnegative(),
     boundBy: z.enum(['memory', 'compute', 'interconnect']),
   }),
+  cost: CostSchema,
   notes: z.array(NoteSchema),
   explain: z.array(StepSchema).optional(),
 });

@@ -107,6 +107,16 @@ export interface Gpu {
   /** nvidia-smi memory.total, MiB (SGLang sizes its defaults from it). */
   nvidiaSmiMiB?: number;
   unified: boolean;
+  /** Board power, W (gpus.yaml tdpW). */
+  tdpW?: number;
+  /** Sourced prices (catalogs/prices.yaml), when known. */
+  price?: GpuPrice;
+}
+
+/** What one accelerator costs: purchase (card, or its share of a server) and cloud rent per GPU-hour. */
+export interface GpuPrice {
+  purchase?: { usd?: number; cny?: number; source: string; date: string };
+  cloud?: { perHourUsd: number; provider: string; source: string; date: string };
 }
 
 export interface QuantFormat {

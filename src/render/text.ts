@@ -3,6 +3,7 @@ import type { Locale } from '../../commands/types.ts';
 import { substitute, type Step } from '../engine/formulas.ts';
 import type { SizingReport } from '../engine/report.ts';
 import { bytesHuman, gib, int, rate, seconds, sig, tokens } from './format.ts';
+import { costLine, usd, watts } from './cost.ts';
 import { layoutText, noteText, t } from './i18n.ts';
 
 export type Verdict = 'fits' | 'tight' | 'no';
@@ -25,7 +26,12 @@ export function verdictWord(v: Verdict, locale: Locale): string {
 }
 
 export function engineLabel(r: SizingReport): string {
-  const [id, ver] = r.request.engine.split('@');
+  return engineName(r.request.engine);
+}
+
+/** "vllm@0.19" -> "vLLM 0.19". */
+export function engineName(engine: string): string {
+  const [id, ver] = engine.split('@');
   const names: Record<string, string> = { vllm: 'vLLM', sglang: 'SGLang', llamacpp: 'llama.cpp', ollama: 'Ollama', tgi: 'TGI', transformers: 'transformers', ktransformers: 'KTransformers' };
   return `${names[id] ?? id}${ver ? ` ${ver}` : ''}`;
 }
@@ -100,6 +106,7 @@ export function renderText(r: SizingReport, locale: Locale = 'en', opts: { expla
   const p = r.performance;
   lines.push(`${s.speed}: ${s.speedLine(rate(p.decodeTokensPerSecondPerUser), rate(p.decodeTokensPerSecondTotal))}`);
   lines.push(`  ${s.prefillLine(rate(p.prefillTokensPerSecond), seconds(p.timeToFirstTokenSeconds), tokens(r.request.contextTokens))} · ${s.boundBy[p.boundBy]}`);
+  lines.push(costLine(r.cost, locale));
   lines.push('');
   lines.push(`${s.layout}: ${layoutText(r, locale)}`);
   const alts = r.layout.alternatives.slice(0, 6);
@@ -151,6 +158,10 @@ function unitValue(step: Step): string {
       return seconds(step.value);
     case 'tok/s':
       return `${rate(step.value)} tok/s`;
+    case 'usd':
+      return usd(step.value);
+    case 'W':
+      return watts(step.value);
     default:
       return sig(step.value);
   }

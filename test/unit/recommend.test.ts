@@ -1,35 +1,92 @@
 import { describe, expect, it } from 'vitest';
-import { nextGpuUp, recommend } from '../../src/engine/recommend.ts';
+import { decodeSizeIt, encodeSizeIt } from '../../commands/recommend.ts';
+import { estimate } from '../../src/engine/estimate.ts';
+import { RecommendReportSchema, recommendJson } from '../../src/engine/recommend-report.ts';
+import { MIN_TOKS_PER_USER, nextGpuUp, recommend, sameCard, tierOf } from '../../src/engine/recommend.ts';
+import type { Gpu, SizingRequest } from '../../src/engine/types.ts';
 import { cat, request } from '../helpers/req.ts';
 
 const gpus = [...cat.gpus.values()];
+const search = { gpus, engines: cat.engines, quants: cat.quants };
+const gpu = (id: string) => cat.gpus.get(id)!;
 
 describe('recommend', () => {
-  it('every option fits, uses the fewest cards of its GPU, and faster-than-reading options come first', () => {
-    const recs = recommend(request({ model: 'qwen3-32b', gpu: 'h100', users: '50', context: '8k' }), gpus, cat.engines, 8);
-    expect(recs.length).toBeGreaterThan(3);
-    for (const r of recs) {
-      expect(r.report.fits).toBe(true);
-      expect(r.report.capacity.maxUsers).toBeGreaterThanOrEqual(50);
-      if (r.count > 1) {
-        const fewer = recommend(request({ model: 'qwen3-32b', gpu: 'h100', users: '50', context: '8k' }), [r.gpu], cat.engines, 1);
-        expect(fewer[0].count).toBe(r.count);
+  const req = request({ model: 'qwen3-32b', gpu: 'h100', users: '50', context: '8k' });
+  const res = recommend(req, search);
+
+  it('every option fits, reaches the speed floor, and uses the fewest cards of its GPU that do', () => {
+    expect(res.options.length).toBeGreaterThan(3);
+    for (const o of res.options) {
+      expect(o.report.fits).toBe(true);
+      expect(o.report.capacity.maxUsers).toBeGreaterThanOrEqual(50);
+      expect(o.report.performance.decodeTokensPerSecondPerUser).toBeGreaterThanOrEqual(MIN_TOKS_PER_USER);
+      for (const fewer of [1, 2, 4, 8].filter((n) => n < o.count)) {
+        let r;
+        try {
+          r = estimate({ ...req, engine: o.engine, quant: o.quant, gpu: o.gpu, gpuCount: fewer }, cat.engines);
+        } catch {
+          continue;
+        }
+        expect(r.fits && r.performance.decodeTokensPerSecondPerUser >= MIN_TOKS_PER_USER, `${fewer}× ${o.gpu.id} would do`).toBe(false);
       }
     }
-    const speeds = recs.map((r) => r.report.performance.decodeTokensPerSecondPerUser >= 10);
-    expect(speeds.indexOf(false) === -1 || speeds.slice(speeds.indexOf(false)).every((x) => !x)).toBe(true);
   });
 
-  it('never proposes hardware that cannot run the engine or format', () => {
-    const recs = recommend(request({ model: 'deepseek-r1', gpu: 'h100', users: '20', context: '8k' }), gpus, cat.engines, 20);
-    for (const r of recs) {
-      expect(r.gpu.unified).toBe(false);
-      expect(r.gpu.tflopsFp8 !== null || r.gpu.vendor === 'nvidia').toBe(true);
+  it('ranks priced options by price, CUDA / ROCm before Ascend and Apple, and tiers hold what they say', () => {
+    const eco = (g: Gpu) => (g.vendor === 'huawei' ? 1 : g.unified ? 2 : 0);
+    for (let i = 1; i < res.options.length; i++) {
+      const [a, b] = [res.options[i - 1], res.options[i]];
+      expect(eco(a.gpu)).toBeLessThanOrEqual(eco(b.gpu));
+      if (eco(a.gpu) === eco(b.gpu) && b.rankUsd !== undefined) expect(a.rankUsd ?? Infinity).toBeLessThanOrEqual(b.rankUsd);
     }
+    for (const t of res.tiers) for (const o of t.options) expect(o.tier === 'have' || tierOf(o.gpu, o.count) === t.id).toBe(true);
+    for (const t of res.tiers) expect(t.options.length).toBeLessThanOrEqual(4);
+  });
+
+  it('never lists the same card twice in a tier; the H200 is not a variant of the H20 141GB', () => {
+    expect(sameCard(gpu('h200'), gpu('h20-141gb'))).toBe(false);
+    expect(sameCard(gpu('h100-sxm'), gpu('h100-sxm'))).toBe(true);
+    for (const t of res.tiers)
+      for (const a of t.options) for (const b of t.options) if (a !== b && a.count === b.count) expect(sameCard(a.gpu, b.gpu)).toBe(false);
+  });
+
+  it('never proposes hardware the engine cannot run the format on', () => {
+    const r = recommend(request({ model: 'deepseek-r1', gpu: 'h100', users: '20', context: '8k' }), search);
+    for (const o of r.options) {
+      expect(o.gpu.unified && o.engine.id === 'vllm').toBe(false);
+      if (o.gpu.vendor !== 'nvidia') expect(o.quant.id === 'fp8' ? o.gpu.tflopsFp8 !== null : true).toBe(true);
+    }
+  });
+
+  it('a budget caps the cards per option', () => {
+    const r = recommend(request({ model: 'llama-3.1-70b', gpu: 'h100', users: '20', context: '8k' }), search, { maxGpus: 2 });
+    expect(r.options.every((o) => o.count <= 2)).toBe(true);
+  });
+
+  it('the JSON has the contract shape, best first, with prices where the catalog has them', () => {
+    const json = recommendJson(req, res);
+    expect(() => RecommendReportSchema.parse(json)).not.toThrow();
+    expect(json.options.map((o) => `${o.gpuCount}${o.gpuId}`)).toEqual(res.options.map((o) => `${o.count}${o.gpu.id}`));
+    for (const [i, o] of json.options.entries()) {
+      const g = res.options[i].gpu;
+      expect(o.price !== null).toBe(g.price !== undefined);
+      if (g.price?.cloud) expect(o.price!.perHourUsd).toBeCloseTo(g.price.cloud.perHourUsd * o.gpuCount, 2);
+    }
+  });
+
+  it('"Size it" buttons carry the option and decode to the same /size', () => {
+    for (const o of res.options) {
+      const id = encodeSizeIt(o, req as SizingRequest);
+      expect(id.length).toBeLessThanOrEqual(100);
+      const opts = decodeSizeIt(id)!;
+      expect(opts.gpu).toBe(`${o.gpu.id}x${o.count}`);
+      expect(Number(opts.tp)).toBe(o.report.layout.tp);
+    }
+    expect(decodeSizeIt('recommend:s:garbage')).toBeUndefined();
   });
 
   it('next GPU up is a larger card of the same vendor', () => {
-    const a10 = cat.gpus.get('a10')!;
+    const a10 = gpu('a10');
     const up = nextGpuUp(a10, gpus)!;
     expect(up.vendor).toBe('nvidia');
     expect(up.visibleBytes).toBeGreaterThan(a10.visibleBytes);

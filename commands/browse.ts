@@ -7,9 +7,22 @@ import { COLOURS, fitEmbed } from '../src/render/embed.ts';
 import { params } from '../src/render/format.ts';
 import { t } from '../src/render/i18n.ts';
 import { loc } from './shared.ts';
+import { customIdSchema, enumField, intField, textField } from './custom-id.ts';
+import { escapeMarkdown, safeText } from '../src/catalog/user-text.ts';
 import type { Command, CommandContext, Reply } from './types.ts';
 
 export const PAGE_SIZE = 10;
+export const FILTER_MAX = 60;
+
+/** <kind>:1:<kind>|<page>|<filter>|<tag>; tag keeps the three buttons' ids distinct. */
+const pageFields = (kind: 'models' | 'gpus') => ({
+  kind: enumField([kind] as const),
+  page: intField(0, 999),
+  filter: textField(FILTER_MAX),
+  tag: enumField(['prev', 'noop', 'next'] as const),
+});
+const PAGE_BUTTONS = { models: customIdSchema('models', 1, pageFields('models')), gpus: customIdSchema('gpus', 1, pageFields('gpus')) };
+const pageButton = (kind: 'models' | 'gpus') => PAGE_BUTTONS[kind];
 
 interface Row {
   id: string;
@@ -41,24 +54,28 @@ function gpuRows(): Row[] {
   }));
 }
 
-function page(kind: 'models' | 'gpus', filter: string, pageNo: number, ctx: CommandContext): Reply {
+function page(kind: 'models' | 'gpus', rawFilter: string, pageNo: number, ctx: CommandContext): Reply {
+  const PAGE_BUTTON = pageButton(kind);
+  // Matching and the custom_id use the filter cut to 60 characters; what is shown is also made inert.
+  const filter = rawFilter.slice(0, FILTER_MAX).replace(/\|/g, ' ');
+  const shown = safeText(filter, FILTER_MAX);
   const rows = (kind === 'models' ? modelRows() : gpuRows()).filter((r) => !filter || filter.toLowerCase().split(/\s+/).every((w) => r.haystack.includes(w)));
   const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
   const p = Math.min(Math.max(0, pageNo), pages - 1);
   const slice = rows.slice(p * PAGE_SIZE, (p + 1) * PAGE_SIZE);
   const s = t(ctx.locale);
-  const titleText = `${kind === 'models' ? 'Models' : 'GPUs'} (${rows.length})${filter ? ` · “${filter}”` : ''}`;
-  const body = slice.length ? slice.map((r) => r.line).join('\n') : `Nothing matches “${filter}”.`;
-  const f = filter.slice(0, 60).replace(/[|:]/g, ' ');
+  const titleText = `${kind === 'models' ? 'Models' : 'GPUs'} (${rows.length})${filter ? ` · “${shown}”` : ''}`;
+  const body = slice.length ? slice.map((r) => r.line).join('\n') : `Nothing matches “${escapeMarkdown(shown)}”.`;
+  const id = (n: number, tag: 'prev' | 'noop' | 'next') => PAGE_BUTTON.encode({ kind, page: Math.max(0, n), filter, tag }) ?? `${kind}:${PAGE_BUTTON.version}:${kind}|0||${tag}`;
   const components: APIActionRowComponent<APIComponentInMessageActionRow>[] =
     pages > 1
       ? [
           {
             type: ComponentType.ActionRow,
             components: [
-              { type: ComponentType.Button, style: ButtonStyle.Secondary, label: '◀', custom_id: `${kind}:${p - 1}:${f}:prev`, disabled: p === 0 },
-              { type: ComponentType.Button, style: ButtonStyle.Secondary, label: s.page(String(p + 1), String(pages)), custom_id: `${kind}:${p}:${f}:noop`, disabled: true },
-              { type: ComponentType.Button, style: ButtonStyle.Secondary, label: '▶', custom_id: `${kind}:${p + 1}:${f}:next`, disabled: p >= pages - 1 },
+              { type: ComponentType.Button, style: ButtonStyle.Secondary, label: '◀', custom_id: id(p - 1, 'prev'), disabled: p === 0 },
+              { type: ComponentType.Button, style: ButtonStyle.Secondary, label: s.page(String(p + 1), String(pages)), custom_id: id(p, 'noop'), disabled: true },
+              { type: ComponentType.Button, style: ButtonStyle.Secondary, label: '▶', custom_id: id(p + 1, 'next'), disabled: p >= pages - 1 },
             ],
           },
         ]
@@ -83,8 +100,9 @@ function browse(kind: 'models' | 'gpus'): Command {
       return page(kind, (ctx.options.filter ?? '').trim(), 0, ctx);
     },
     async button(customId, ctx) {
-      const m = new RegExp(`^${kind}:(-?\\d+):([^:]*):`).exec(customId);
-      return page(kind, m ? m[2].trim() : '', m ? Number(m[1]) : 0, ctx);
+      const d = pageButton(kind).decode(customId);
+      if (!d.ok) return { embeds: [fitEmbed({ title: 'Error', description: d.reason === 'old' ? `This button is from an older version of Headroom; run /${kind} again.` : `This button could not be read; run /${kind} again.`, color: COLOURS.error })], ephemeral: true, text: `Error: run /${kind} again` };
+      return page(kind, d.value.filter.trim(), d.value.page, ctx);
     },
   };
 }

@@ -2,6 +2,7 @@
 import { catalogs } from '../src/catalog/load.ts';
 import { indexes, type UserError } from '../src/catalog/parse.ts';
 import { errorEmbed } from '../src/render/embed.ts';
+import { escapeMarkdown, safeText } from '../src/catalog/user-text.ts';
 import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import type { AutocompleteChoice, CommandContext, Locale, Reply } from './types.ts';
 
@@ -62,18 +63,24 @@ export function loc(key: string): { description: string; description_localizatio
 }
 
 export function errorReply(locale: Locale, e: UserError & { hint?: string }): Reply {
-  const dym = e.didYouMean?.length ? e.didYouMean : undefined;
+  const dym = e.didYouMean?.length ? e.didYouMean.slice(0, 8).map((d) => safeText(d, 80)) : undefined;
   const text = `Error: ${e.message}${dym ? ` — did you mean ${dym.join(', ')}?` : ''}${e.hint ? ` (${e.hint})` : ''}`;
-  return { embeds: [errorEmbed(locale, e.message, dym, e.hint)], ephemeral: true, text };
+  // Messages are plain text that may quote what the user typed (already inert: see safeText); in the embed
+  // markdown is escaped too, so "**x**" or "a_b_c" shows as typed.
+  return { embeds: [errorEmbed(locale, escapeMarkdown(e.message), dym, e.hint)], ephemeral: true, text };
 }
 
 const MAX_CHOICES = 25;
+/** Autocomplete matches on at most 100 characters (Discord's option limit): fuzzy matching is not linear. */
+export const QUERY_MAX = 100;
+const cutQuery = (q: unknown) => String(q ?? '').slice(0, QUERY_MAX);
 
 function choice(name: string, value: string): AutocompleteChoice {
   return { name: name.length > 100 ? `${name.slice(0, 99)}…` : name, value: value.slice(0, 100) };
 }
 
-export function autocompleteModel(q: string): AutocompleteChoice[] {
+export function autocompleteModel(query: string): AutocompleteChoice[] {
+  const q = cutQuery(query);
   const cat = catalogs();
   const ix = indexes(cat);
   const exact = ix.models.resolve(q);
@@ -85,7 +92,8 @@ export function autocompleteModel(q: string): AutocompleteChoice[] {
   return list.slice(0, MAX_CHOICES).map((c) => choice(c.name, c.value));
 }
 
-export function autocompleteGpu(q: string): AutocompleteChoice[] {
+export function autocompleteGpu(query: string): AutocompleteChoice[] {
+  const q = cutQuery(query);
   const cat = catalogs();
   const ix = indexes(cat);
   // Keep the count the user typed: "a10x8" -> suggestions "A10 ×8".
@@ -105,12 +113,14 @@ export function autocompleteGpu(q: string): AutocompleteChoice[] {
   return out.slice(0, MAX_CHOICES);
 }
 
-export function autocompleteEngine(q: string): AutocompleteChoice[] {
+export function autocompleteEngine(query: string): AutocompleteChoice[] {
+  const q = cutQuery(query);
   const all = ['vllm', 'vllm@0.19', 'vllm@0.21', 'sglang', 'llamacpp', 'ollama', 'tgi', 'transformers', 'ktransformers'];
   return all.filter((e) => e.includes(q.trim().toLowerCase())).map((e) => choice(e, e));
 }
 
-export function autocompleteQuant(q: string): AutocompleteChoice[] {
+export function autocompleteQuant(query: string): AutocompleteChoice[] {
+  const q = cutQuery(query);
   const cat = catalogs();
   const s = q.trim().toLowerCase();
   return cat.quantEntries
@@ -130,7 +140,9 @@ export async function readConfigAttachment(ctx: CommandContext): Promise<{ ok: t
   let text: string;
   try {
     text = await ctx.fetchAttachment(a);
-  } catch {
+  } catch (e) {
+    // The transport's own errors (too large, wrong host, not UTF-8, timeout) carry their specific message.
+    if (e instanceof Error && e.name === 'AttachmentError') throw e;
     return bad('the attachment could not be downloaded; try again');
   }
   let json: unknown;

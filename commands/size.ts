@@ -2,7 +2,9 @@
 import type { APIActionRowComponent, APIButtonComponent, APIComponentInMessageActionRow } from 'discord-api-types/v10';
 import { ApplicationCommandOptionType, ButtonStyle, ComponentType } from 'discord-api-types/v10';
 import { catalogs } from '../src/catalog/load.ts';
-import { buildRequest, type SizeOptions, type UserError } from '../src/catalog/parse.ts';
+import { safeText } from '../src/catalog/user-text.ts';
+import { buildRequest, MAX_CONTEXT, MAX_GPUS, MAX_USERS, type SizeOptions, type UserError } from '../src/catalog/parse.ts';
+import { customIdSchema, decimalField, enumField, idField, intField, optional, type Decoded } from './custom-id.ts';
 import { estimate, EstimateError } from '../src/engine/estimate.ts';
 import { nextGpuUp, recommend } from '../src/engine/recommend.ts';
 import type { SizingReport } from '../src/engine/report.ts';
@@ -34,33 +36,39 @@ export interface SizeState {
 }
 
 export type WhatIf = 'u' | 'c' | 'k' | 'q' | 'g';
+export const WHAT_IFS = ['u', 'c', 'k', 'q', 'g'] as const;
 
+/** size:2:<action>|<model>|<gpu>|<count>|<users>|<context>|<quant>|<kv>|<engine>|<tp>|<pp>|<util> */
+export const SIZE_BUTTON = customIdSchema('size', 2, {
+  action: enumField(WHAT_IFS),
+  model: idField(60),
+  gpu: idField(40),
+  count: intField(1, MAX_GPUS),
+  users: intField(1, MAX_USERS),
+  context: intField(1, MAX_CONTEXT),
+  quant: optional(idField(20)),
+  kv: optional(idField(12)),
+  engine: optional(idField(20)),
+  tp: optional(intField(1, MAX_GPUS)),
+  pp: optional(intField(1, MAX_GPUS)),
+  util: optional(decimalField(0, 1)),
+});
+
+/** The button's custom_id, or '' when the state does not fit in 100 characters (the caller leaves the buttons out). */
 export function encodeState(action: WhatIf, st: SizeState): string {
-  const f = [st.model, st.gpu, st.count, st.users, st.context, st.quant ?? '', st.kv ?? '', st.engine ?? '', st.tp ?? '', st.pp ?? '', st.util ?? ''];
-  return `size:${action}:${f.join('|')}`;
+  return SIZE_BUTTON.encode({ action, ...st }) ?? '';
+}
+
+export function decodeStateResult(customId: string): Decoded<{ action: WhatIf; state: SizeState }> {
+  const d = SIZE_BUTTON.decode(customId);
+  if (!d.ok) return d;
+  const { action, ...state } = d.value;
+  return { ok: true, value: { action, state } };
 }
 
 export function decodeState(customId: string): { action: WhatIf; state: SizeState } | undefined {
-  const m = /^size:([uckqg]):(.*)$/.exec(customId);
-  if (!m) return undefined;
-  const f = m[2].split('|');
-  if (f.length !== 11) return undefined;
-  const n = (s: string) => (s === '' ? undefined : Number(s));
-  const state: SizeState = {
-    model: f[0],
-    gpu: f[1],
-    count: Number(f[2]),
-    users: Number(f[3]),
-    context: Number(f[4]),
-    quant: f[5] || undefined,
-    kv: f[6] || undefined,
-    engine: f[7] || undefined,
-    tp: n(f[8]),
-    pp: n(f[9]),
-    util: n(f[10]),
-  };
-  if (!state.model || !state.gpu || !(state.count >= 1) || !(state.users >= 1) || !(state.context >= 1)) return undefined;
-  return { action: m[1] as WhatIf, state };
+  const d = decodeStateResult(customId);
+  return d.ok ? d.value : undefined;
 }
 
 function stateOf(req: SizingRequest, opts: SizeOptions): SizeState {
@@ -132,14 +140,14 @@ function buttons(req: SizingRequest, opts: SizeOptions, locale: CommandContext['
   for (const [a, label] of defs) {
     const next = applyWhatIf(a, st, req);
     const id = encodeState(a, next ?? st);
-    if (id.length > 100) return [];
+    if (!id || id.length > 100) return [];
     comps.push({ type: ComponentType.Button, style: ButtonStyle.Secondary, label, custom_id: id, disabled: next === undefined });
   }
   return [{ type: ComponentType.ActionRow, components: comps }];
 }
 
 export function describeRequest(opts: SizeOptions): string {
-  return `/size ${SIZE_KEYS.filter((k) => opts[k]?.trim()).map((k) => `${k}:${opts[k]!.trim()}`).join(' ')}`;
+  return `/size ${SIZE_KEYS.filter((k) => opts[k]?.trim()).map((k) => `${k}:${safeText(opts[k]!.trim(), 60)}`).join(' ')}`;
 }
 
 /** Options a non-fitting answer names: more of the GPU asked about, then the best of each tier (kept cheap: one per tier). */
@@ -233,9 +241,13 @@ export const size: Command = {
     return [];
   },
   async button(customId, ctx) {
-    const decoded = decodeState(customId);
-    if (!decoded) return { ...errorReply(ctx.locale, { field: 'button', message: 'This button is from an older version of Headroom; run /size again.' }) };
-    const res = await answerSize(optionsOf(decoded.state), ctx);
+    const decoded = decodeStateResult(customId);
+    if (!decoded.ok)
+      return errorReply(ctx.locale, {
+        field: 'button',
+        message: decoded.reason === 'old' ? 'This button is from an older version of Headroom; run /size again.' : 'This button could not be read; run /size again.',
+      });
+    const res = await answerSize(optionsOf(decoded.value.state), ctx);
     if (!res.ok) return res.reply;
     return res.answer.reply;
   },

@@ -3,8 +3,12 @@
 import { ArchitectureError, architectureFromConfig } from '../engine/architecture.ts';
 import { needsCuda } from '../engine/engines/index.ts';
 import type { Architecture, EngineId, EngineSpec, SizingRequest } from '../engine/types.ts';
+import { z } from 'zod';
+import { checkConfigBounds, MAX_CONFIG_PARAMS } from './config-bounds.ts';
 import { GpuIndex, ModelIndex, QuantIndex } from './lookup.ts';
 import type { LoadedCatalogs } from './load.ts';
+import { safeText } from './user-text.ts';
+import { parameterCounts } from '../engine/architecture.ts';
 
 export interface UserError {
   field: string;
@@ -18,8 +22,55 @@ const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 const fail = (field: string, message: string, didYouMean?: string[]): Result<never> => ({ ok: false, error: { field, message, didYouMean } });
 
 export const MAX_USERS = 100_000;
-export const MAX_CONTEXT = 16 * 1024 * 1024;
-export const MAX_GPUS = 4096;
+/** 10M tokens (k = 1024, so `context:10m` works: Llama 4 Scout's 10 485 760). */
+export const MAX_CONTEXT = 10 * 1024 * 1024;
+export const MAX_GPUS = 1024;
+
+/**
+ * Every option value a command reads, checked (zod) before any work: its longest accepted text, and for the
+ * plain whole-number options their range. One row per option; an option not listed here is still cut at
+ * DEFAULT_MAX_LENGTH. Semantic parsing (model lookup, "4k", "90%") follows in the parse* functions.
+ */
+export const OPTION_RULES: Record<string, { maxLength: number; int?: readonly [number, number] }> = {
+  model: { maxLength: 200 },
+  gpu: { maxLength: 100 },
+  users: { maxLength: 12, int: [1, MAX_USERS] },
+  context: { maxLength: 24 },
+  quant: { maxLength: 40 },
+  kv: { maxLength: 20 },
+  engine: { maxLength: 40 },
+  tp: { maxLength: 8, int: [1, MAX_GPUS] },
+  pp: { maxLength: 8, int: [1, MAX_GPUS] },
+  util: { maxLength: 12 },
+  budget: { maxLength: 8, int: [1, 64] },
+  filter: { maxLength: 100 },
+  config: { maxLength: 300 },
+};
+export const DEFAULT_MAX_LENGTH = 100;
+
+const textOption = (name: string, max: number) =>
+  z.string({ error: `${name} must be text` }).max(max, { error: (i) => `${name} is ${String(i.input).length} characters long; at most ${max} are read` });
+const OptionsSchema = z
+  .object(Object.fromEntries(Object.entries(OPTION_RULES).map(([k, r]) => [k, textOption(k, r.maxLength).optional()])))
+  .catchall(z.union([z.string().max(DEFAULT_MAX_LENGTH, `an option is longer than ${DEFAULT_MAX_LENGTH} characters`), z.undefined()]));
+
+/** Type and length of every option value, before any lookup or computation. */
+export function checkOptions(opts: Record<string, unknown>): Result<void> {
+  const r = OptionsSchema.safeParse(opts);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const field = String(issue.path[0] ?? 'option');
+    return fail(field, issue.message.startsWith(field) ? issue.message : `${safeText(field, 32)}: ${issue.message}`);
+  }
+  for (const [k, rule] of Object.entries(OPTION_RULES)) {
+    const v = opts[k];
+    if (rule.int && typeof v === 'string' && v.trim() !== '') {
+      const p = parsePositiveInt(k, v, rule.int[1]);
+      if (!p.ok) return p;
+    }
+  }
+  return ok(undefined);
+}
 
 /** "4096", "4k", "32K", "128k", "1m", "4,096", "8k tokens" -> tokens (k = 1024, as context sizes are quoted). */
 export function parseContext(input: string): Result<number> {
@@ -35,18 +86,23 @@ export function parseContext(input: string): Result<number> {
 
 export function parsePositiveInt(field: string, input: string, max: number): Result<number> {
   const s = input.trim().replace(/,|_/g, '');
-  if (!/^[+]?\d+$/.test(s)) return fail(field, `${field} "${clip(input)}" must be a whole number from 1 to ${max}`);
+  if (!/^[+]?\d{1,16}$/.test(s)) return fail(field, `${field} "${clip(input)}" must be a whole number from 1 to ${max}`);
   const v = Number(s);
   if (v < 1 || v > max) return fail(field, `${field} must be from 1 to ${max} (got ${clip(input)})`);
   return ok(v);
 }
 
+/** "0.9", ".9", "90%" -> 0.9. Plain decimals only (no 0x1, 1e0, Infinity); above 0 and at most 1. */
 export function parseUtil(input: string): Result<number> {
-  const s = input.trim().replace(/%$/, '');
-  const v = Number(s);
-  if (!Number.isFinite(v) || s === '') return fail('util', `util "${clip(input)}" must be a fraction like 0.9 or a percentage like 90%`);
-  const frac = input.trim().endsWith('%') || v > 1 ? v / 100 : v;
-  if (!(frac > 0.05 && frac <= 1)) return fail('util', 'util must be between 0.05 and 1 (e.g. 0.9)');
+  const t = input.trim();
+  const m = /^(\d+(?:\.\d*)?|\.\d+)\s*(%?)$/.exec(t);
+  if (!m) return fail('util', `util "${clip(input)}" must be a fraction like 0.9 or a percentage like 90%`, ['0.9', '90%']);
+  const v = Number(m[1]);
+  const frac = m[2] ? v / 100 : v;
+  if (!(frac > 0 && frac <= 1)) {
+    const hint = !m[2] && v > 1 && v <= 100 ? [`${v / 100}`, `${v}%`] : ['0.9', '90%'];
+    return fail('util', `util ${clip(t)} is not above 0 and at most 1 (a fraction of GPU memory)`, hint);
+  }
   return ok(Math.round(frac * 1000) / 1000);
 }
 
@@ -68,25 +124,70 @@ const ENGINE_ALIASES: Record<string, EngineId> = {
 };
 export const ENGINE_IDS: EngineId[] = ['vllm', 'sglang', 'llamacpp', 'ollama', 'tgi', 'transformers', 'ktransformers'];
 
-export function parseEngine(input: string): Result<EngineSpec> {
-  const s = input.trim().toLowerCase();
-  const [name, version] = s.split('@');
-  const id = ENGINE_ALIASES[name];
+/** Edit distance, for "did you mean" over short fixed lists (inputs are cut before they get here). */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** Releases of an engine Headroom models: profile versions and the newest release checked against logs. */
+export interface EngineReleases {
+  profiles: string[];
+  newest: string;
+}
+
+function cmpVersion(a: string, b: string): number {
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  return 0;
+}
+
+export function parseEngine(input: string, vllm?: EngineReleases): Result<EngineSpec> {
+  const s = input.trim().toLowerCase().slice(0, OPTION_RULES.engine!.maxLength);
+  const at = s.indexOf('@');
+  const name = at < 0 ? s : s.slice(0, at);
+  const version = at < 0 ? undefined : s.slice(at + 1);
+  // Own keys only: "__proto__" or "constructor" are unknown engines, not Object.prototype members.
+  const id = Object.hasOwn(ENGINE_ALIASES, name) ? ENGINE_ALIASES[name] : undefined;
   if (!id) {
-    const near = ENGINE_IDS.filter((e) => e.startsWith(name.slice(0, 2)));
-    return fail('engine', `unknown engine "${clip(input)}"`, near.length ? near : ENGINE_IDS);
+    const names = [...new Set([...ENGINE_IDS, ...Object.keys(ENGINE_ALIASES)])];
+    const near = names
+      .map((e) => ({ e: ENGINE_ALIASES[e] ?? e, d: distance(name.slice(0, 24), e) }))
+      .filter((x) => x.d <= Math.max(2, Math.floor(name.length / 3)))
+      .sort((a, b) => a.d - b.d)
+      .map((x) => x.e);
+    const uniq = [...new Set(near)].slice(0, 3);
+    return fail('engine', `unknown engine "${clip(input)}"`, uniq.length ? uniq : ENGINE_IDS);
   }
   if (version !== undefined) {
     if (id !== 'vllm') return fail('engine', `versioned profiles exist for vLLM only (e.g. vllm@0.19); use plain "${id}"`, [id]);
-    if (!/^\d+\.\d+(\.\d+)?$/.test(version)) return fail('engine', `"${clip(version)}" is not a vLLM version like 0.19`, ['vllm@0.19', 'vllm@0.21']);
-    return ok({ id, version: version.split('.').slice(0, 2).join('.') });
+    if (!/^\d{1,3}\.\d{1,3}(\.\d{1,3})?$/.test(version)) return fail('engine', `"${clip(version)}" is not a vLLM version like 0.19`, ['vllm@0.19', 'vllm@0.21']);
+    const v = version.split('.').slice(0, 2).join('.');
+    if (vllm && (cmpVersion(v, vllm.newest) > 0 || cmpVersion(v, vllm.profiles[0] ?? '0') < 0)) {
+      return fail(
+        'engine',
+        `unknown vLLM release ${clip(version)}: Headroom models vLLM ${vllm.profiles[0]} to ${vllm.newest} (profiles ${vllm.profiles.join(', ')}; a release between uses the nearest earlier profile)`,
+        vllm.profiles.map((p) => `vllm@${p}`),
+      );
+    }
+    return ok({ id, version: v });
   }
   return ok({ id });
 }
 
+/** Echoed user text: inert (no mentions), single line, cut. */
 function clip(s: string, n = 40): string {
-  const t = String(s).replace(/[\u0000-\u001f`]/g, ' ');
-  return t.length > n ? `${t.slice(0, n)}…` : t;
+  return safeText(s, n);
 }
 
 export interface Indexes {
@@ -119,6 +220,8 @@ export type SizeOptions = Partial<Record<'model' | 'gpu' | 'users' | 'context' |
 
 /** Size options + catalogs (+ an optional config.json) -> SizingRequest, or the first problem found. */
 export function buildRequest(opts: SizeOptions, cat: LoadedCatalogs, config?: { json: unknown; name?: string }): Result<SizingRequest> {
+  const checked = checkOptions(opts);
+  if (!checked.ok) return checked;
   const ix = indexes(cat);
   const defaulted: SizingRequest['defaulted'] = {};
 
@@ -128,6 +231,8 @@ export function buildRequest(opts: SizeOptions, cat: LoadedCatalogs, config?: { 
   if (config) {
     if (!config.json || typeof config.json !== 'object' || Array.isArray(config.json))
       return fail('config', 'the attached config.json is not a JSON object');
+    const bounds = checkConfigBounds(config.json);
+    if (!bounds.ok) return fail('config', bounds.message);
     const name = (opts.model ?? config.name ?? 'custom model').trim() || 'custom model';
     try {
       model = architectureFromConfig(config.json as Record<string, unknown>, { id: 'custom', name: clip(name, 60) });
@@ -135,6 +240,9 @@ export function buildRequest(opts: SizeOptions, cat: LoadedCatalogs, config?: { 
       if (e instanceof ArchitectureError) return fail('config', e.message);
       return fail('config', 'the attached config.json could not be read as a model configuration');
     }
+    const total = parameterCounts(model).total;
+    if (!(total <= MAX_CONFIG_PARAMS))
+      return fail('config', `config.json describes ${(total / 1e12).toPrecision(3)} T parameters; the largest real models have about 2 T — check hidden_size, intermediate_size and num_hidden_layers`);
   } else {
     if (!opts.model?.trim()) return fail('model', 'which model? e.g. model:qwen3-32b', ix.models.suggest('qwen3-32b').map((c) => c.value));
     const m = ix.models.resolve(opts.model);
@@ -146,6 +254,9 @@ export function buildRequest(opts: SizeOptions, cat: LoadedCatalogs, config?: { 
   // gpu
   if (!opts.gpu?.trim()) return fail('gpu', 'which GPU? e.g. gpu:a10x8 or gpu:h100', ['h100', 'a100-80gb', 'rtx4090']);
   const g = ix.gpus.resolve(opts.gpu);
+  const typedCount = /^\s*(\d+)\s*[x×*]|[x×*:]\s*(\d+)\s*$/i.exec(opts.gpu);
+  const n = typedCount ? Number(typedCount[1] ?? typedCount[2]) : undefined;
+  if (n !== undefined && (n < 1 || n > MAX_GPUS)) return fail('gpu', `GPU count must be from 1 to ${MAX_GPUS} (got ${clip(String(n), 12)})`, ['h100x8', 'a10x4']);
   if (!g) return fail('gpu', `unknown GPU "${clip(opts.gpu)}"`, ix.gpus.suggest(opts.gpu).map((c) => c.value));
   if (g.count > MAX_GPUS) return fail('gpu', `${g.count} GPUs is more than Headroom sizes (max ${MAX_GPUS})`);
   const gpu = cat.gpus.get(g.id);
@@ -168,7 +279,8 @@ export function buildRequest(opts: SizeOptions, cat: LoadedCatalogs, config?: { 
   // engine
   let engine: EngineSpec = { id: 'vllm' };
   if (opts.engine?.trim()) {
-    const r = parseEngine(opts.engine);
+    const vllm = cat.engines.vllm;
+    const r = parseEngine(opts.engine, { profiles: vllm.releases.map((x) => x.version), newest: vllm.newestKnownRelease ?? vllm.releases[vllm.releases.length - 1]!.version });
     if (!r.ok) return r;
     engine = r.value;
   } else defaulted.engine = true;
@@ -212,13 +324,13 @@ export function buildRequest(opts: SizeOptions, cat: LoadedCatalogs, config?: { 
   let tp: number | undefined;
   let pp: number | undefined;
   if (opts.tp?.trim()) {
-    const r = parsePositiveInt('tp', opts.tp, 1024);
+    const r = parsePositiveInt('tp', opts.tp, MAX_GPUS);
     if (!r.ok) return r;
     tp = r.value;
     if (tp > g.count) return fail('tp', `tp=${tp} needs at least ${tp} GPUs; you gave ${g.count}`, [`${gpu.id}x${tp}`]);
   } else defaulted.tp = true;
   if (opts.pp?.trim()) {
-    const r = parsePositiveInt('pp', opts.pp, 1024);
+    const r = parsePositiveInt('pp', opts.pp, MAX_GPUS);
     if (!r.ok) return r;
     pp = r.value;
     if ((tp ?? 1) * pp > g.count) return fail('pp', `tp × pp = ${(tp ?? 1) * pp} is more than the ${g.count} GPUs given`);

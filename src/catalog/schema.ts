@@ -155,6 +155,9 @@ export const EngineCatalogSchema = z.object({
     nonTorch: z.object({ tp1GiB: z.number(), tpNGiB: z.number(), ppGiB: z.number(), source: z.string() }),
     cudaGraphs: z.object({ perGraphMiBTp1: z.number(), perGraphMiBTpN: z.number(), maxCaptureSize: z.number().int(), source: z.string() }),
     releases: z.array(VllmReleaseSchema).min(1),
+    /** Newest vLLM release a measured log in the calibration set comes from; `vllm@X` above it is refused. */
+    newestKnownRelease: z.string().regex(/^\d+\.\d+$/).optional(),
+    newestKnownReleaseSource: z.string().optional(),
     mxfp4Padding: z.object({
       marlin: z.object({ hidden: z.number().int().positive(), intermediate: z.number().int().positive() }),
       triton: z.object({ hidden: z.number().int().positive(), intermediate: z.number().int().positive() }),

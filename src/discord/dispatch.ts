@@ -7,6 +7,7 @@ import type {
   APIInteraction,
 } from 'discord-api-types/v10';
 import { replyLocale, type AttachmentRef, type Command, type CommandContext, type Locale, type Reply } from '../../commands/types.ts';
+import { interactionProblem, optionProblem } from './interaction-schema.ts';
 import type { Logger } from './log.ts';
 import { InteractionResponder, type InitialSender, type WebhookApi } from './respond.ts';
 
@@ -56,8 +57,13 @@ const QUEUE_DEFER_MS = 600;
 
 export const DEFAULT_RATE_LIMIT = { perUser: 12, windowMs: 30_000 };
 
-const MESSAGES: Record<Locale, Record<'apology' | 'unknownCommand' | 'unknownButton' | 'unsupported' | 'timeout' | 'rateLimited', string>> = {
+/** Autocomplete matches on at most this many characters of what the user typed. */
+export const AUTOCOMPLETE_QUERY_MAX = 100;
+
+const MESSAGES: Record<Locale, Record<'apology' | 'unknownCommand' | 'unknownButton' | 'unsupported' | 'timeout' | 'rateLimited' | 'malformed' | 'badOption', string>> = {
   en: {
+    malformed: 'That interaction could not be read (it is malformed); please run the command again.',
+    badOption: 'That option value cannot be used: {problem}.',
     rateLimited: 'You are asking faster than I can answer. Please wait {s} s and try again.',
     apology: 'Sorry, something went wrong while answering that. The error was logged; please try again.',
     unknownCommand: 'I do not know that command; the bot may have been updated. Try again in a minute, or ask an admin to run `npm run deploy`.',
@@ -66,6 +72,8 @@ const MESSAGES: Record<Locale, Record<'apology' | 'unknownCommand' | 'unknownBut
     timeout: 'Sorry, that took too long to answer. Please try again, perhaps with a smaller question.',
   },
   'zh-CN': {
+    malformed: '无法读取这个交互（格式不正确），请重新运行命令。',
+    badOption: '该选项值无法使用：{problem}。',
     rateLimited: '请求太频繁了，请 {s} 秒后再试。',
     apology: '抱歉，回答时出错了。错误已记录，请重试。',
     unknownCommand: '我不认识这个命令，机器人可能刚更新过。请稍后再试，或请管理员运行 `npm run deploy`。',
@@ -199,7 +207,9 @@ export function extractOptions(
 ): Extracted {
   const out: Extracted = { options: {}, attachments: [] };
   const walk = (list: APIApplicationCommandInteractionDataOption[] | undefined) => {
-    for (const o of list ?? []) {
+    if (!Array.isArray(list)) return;
+    for (const o of list) {
+      if (!o || typeof o !== 'object') continue;
       if (o.type === (OT.Subcommand as number) || o.type === (OT.SubcommandGroup as number)) {
         out.options._subcommand = out.options._subcommand ? `${out.options._subcommand} ${o.name}` : o.name;
         walk('options' in o ? (o.options as APIApplicationCommandInteractionDataOption[] | undefined) : undefined);
@@ -207,6 +217,7 @@ export function extractOptions(
       }
       if (!('value' in o)) continue;
       const value = o.value;
+      if (value === null || typeof value === 'object') continue;
       if (o.type === (OT.Attachment as number)) {
         const a = resolvedAttachments?.[String(value)];
         if (a) {
@@ -216,7 +227,8 @@ export function extractOptions(
         continue;
       }
       out.options[o.name] = String(value);
-      if ('focused' in o && o.focused) out.focused = { name: o.name, value: String(value) };
+      // Matching work is bounded by what is read: a 100 000-character partial value is cut first.
+      if ('focused' in o && o.focused) out.focused = { name: o.name, value: String(value).slice(0, AUTOCOMPLETE_QUERY_MAX) };
     }
   };
   walk(options);
@@ -288,6 +300,15 @@ export class Dispatcher {
     const responder = new InteractionResponder(interaction, initial, this.opts.webhook, log);
     const started = Date.now();
     try {
+      const problem = interactionProblem(interaction);
+      if (problem) {
+        log.info({ problem }, 'malformed interaction refused');
+        const raw = interaction as { id?: unknown; token?: unknown; type?: unknown };
+        if (typeof raw.id !== 'string' || typeof raw.token !== 'string') return;
+        if (raw.type === IT.Autocomplete) await responder.autocomplete([]);
+        else if (raw.type !== IT.Ping) await responder.reply(errorReply(MESSAGES[replyLocale(typeof (interaction as { locale?: unknown }).locale === 'string' ? (interaction as { locale: string }).locale : undefined)].malformed));
+        return;
+      }
       if ((interaction.type === (IT.ApplicationCommand as number) || interaction.type === (IT.MessageComponent as number)) && this.limiter) {
         const user = userIdOf(interaction);
         const wait = user ? this.limiter.take(user) : 0;
@@ -343,6 +364,16 @@ export class Dispatcher {
       log.warn({ command: data.name }, 'unknown command');
       await responder.reply(errorReply(MESSAGES[locale].unknownCommand));
       return;
+    }
+    for (const o of data.options ?? []) {
+      if (o.type === (OT.Subcommand as number) || o.type === (OT.SubcommandGroup as number)) continue;
+      const def = command.definition.options?.find((d) => d.name === o.name);
+      const problem = optionProblem(def, o as Parameters<typeof optionProblem>[1]);
+      if (problem) {
+        log.info({ command: data.name, option: o.name.slice(0, 32), problem }, 'option refused');
+        await responder.reply(errorReply(MESSAGES[locale].badOption.replace('{problem}', problem)));
+        return;
+      }
     }
     const ctx = this.context(interaction, extractOptions(data.options, data.resolved?.attachments));
     let slow = false;

@@ -8,6 +8,7 @@ import type { APIInteraction, APIInteractionResponse } from 'discord-api-types/v
 import type { Command } from '../../commands/types.ts';
 import { DiscordRest } from './api.ts';
 import { attachmentHostsFor, Dispatcher, type DispatcherOptions } from './dispatch.ts';
+import { interactionProblem } from './interaction-schema.ts';
 import type { Logger } from './log.ts';
 import type { OutgoingFile } from './respond.ts';
 
@@ -159,6 +160,12 @@ export async function startHttp(opts: HttpOptions): Promise<HttpBot> {
       interaction = JSON.parse(body.toString('utf8')) as APIInteraction;
       if (!interaction || typeof interaction !== 'object' || typeof interaction.type !== 'number') throw new Error('not an interaction');
     } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request');
+      return;
+    }
+    const problem = interactionProblem(interaction);
+    if (problem) {
+      log.info({ problem }, 'malformed interaction refused');
       res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request');
       return;
     }

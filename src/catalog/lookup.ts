@@ -1,6 +1,9 @@
 // Resolve what people type into catalog ids: exact ids, Hugging Face ids (any case), aliases, loose forms,
 // with fuzzy "did you mean" suggestions (fuse.js) when nothing matches.
 import Fuse from 'fuse.js';
+
+/** Fuzzy matching reads at most this many characters (fuse's bitap handles 32 per pass; longer names never match anyway). */
+export const FUZZY_MAX = 32;
 import type { GpuEntry, ModelEntry, QuantEntry } from './schema.ts';
 
 export interface Choice {
@@ -114,7 +117,7 @@ export class ModelIndex {
       for (const c of all) take(c);
     }
     if (out.length >= limit) return out.slice(0, limit);
-    for (const r of this.fuse.search(q, { limit: limit * 8 })) {
+    for (const r of this.fuse.search(q.slice(0, FUZZY_MAX), { limit: limit * 8 })) {
       if (seen.has(r.item.id)) continue;
       seen.add(r.item.id);
       out.push({ name: `${r.item.label} (${r.item.id})`, value: r.item.id });
@@ -192,7 +195,7 @@ export class GpuIndex {
     if (!q) return this.choices.slice(0, limit);
     const seen = new Set<string>();
     const out: Choice[] = [];
-    for (const r of this.fuse.search(q, { limit: limit * 8 })) {
+    for (const r of this.fuse.search(q.slice(0, FUZZY_MAX), { limit: limit * 8 })) {
       if (seen.has(r.item.id)) continue;
       seen.add(r.item.id);
       out.push({ name: r.item.label, value: r.item.id });
@@ -224,7 +227,7 @@ export class QuantIndex {
   suggest(input: string, limit = 3): string[] {
     const fuse = new Fuse([...this.keys.keys()].map((k) => ({ k, id: this.keys.get(k)! })), { keys: ['k'], threshold: 0.5 });
     const out: string[] = [];
-    for (const r of fuse.search(normalizeQuant(input))) {
+    for (const r of fuse.search(normalizeQuant(input.slice(0, FUZZY_MAX)))) {
       if (!out.includes(r.item.id)) out.push(r.item.id);
       if (out.length >= limit) break;
     }

@@ -254,11 +254,12 @@ export function buildRequest(opts: SizeOptions, cat: LoadedCatalogs, config?: { 
   // gpu
   if (!opts.gpu?.trim()) return fail('gpu', 'which GPU? e.g. gpu:a10x8 or gpu:h100', ['h100', 'a100-80gb', 'rtx4090']);
   const g = ix.gpus.resolve(opts.gpu);
-  const typedCount = /^\s*(\d+)\s*[x×*]|[x×*:]\s*(\d+)\s*$/i.exec(opts.gpu);
+  // Not found: a count out of range ("h100x0", "h100x5000") gets its own line.
+  const typedCount = g ? undefined : /^\s*(\d+)\s*[x×*]\s*\D|[x×*:]\s*(\d+)\s*$/i.exec(opts.gpu);
   const n = typedCount ? Number(typedCount[1] ?? typedCount[2]) : undefined;
-  if (n !== undefined && (n < 1 || n > MAX_GPUS)) return fail('gpu', `GPU count must be from 1 to ${MAX_GPUS} (got ${clip(String(n), 12)})`, ['h100x8', 'a10x4']);
+  if (n !== undefined && (n < 1 || n > MAX_GPUS) && ix.gpus.resolve(opts.gpu.replace(/^\s*\d+\s*[x×*]\s*|\s*[x×*:]\s*\d+\s*$/i, ''))) return fail('gpu', `GPU count must be from 1 to ${MAX_GPUS} (got ${clip(String(n), 12)})`, ['h100x8', 'a10x4']);
   if (!g) return fail('gpu', `unknown GPU "${clip(opts.gpu)}"`, ix.gpus.suggest(opts.gpu).map((c) => c.value));
-  if (g.count > MAX_GPUS) return fail('gpu', `${g.count} GPUs is more than Headroom sizes (max ${MAX_GPUS})`);
+  if (g.count > MAX_GPUS) return fail('gpu', `GPU count must be from 1 to ${MAX_GPUS} (got ${g.count})`, ['h100x8', 'a10x4']);
   const gpu = cat.gpus.get(g.id);
   if (!gpu) return fail('gpu', `GPU "${clip(opts.gpu)}" points at a missing catalog entry`);
 

@@ -5,6 +5,7 @@ import { answerSize, SIZE_KEYS } from '../../commands/size.ts';
 import { commands, findCommand } from '../../commands/index.ts';
 import type { CommandContext, Locale } from '../../commands/types.ts';
 import { parseSlash } from './slash.ts';
+import { safeText } from '../catalog/user-text.ts';
 
 export const ALL_KEYS = [...SIZE_KEYS, 'config', 'filter', 'budget', 'page'] as const;
 
@@ -40,11 +41,11 @@ export async function runLine(line: string, o: RunOptions = {}): Promise<RunResu
   const cmd = findCommand(name);
   if (!cmd) {
     const names = commands.map((c) => `/${c.definition.name}`);
-    return { ok: false, output: `Error: unknown command /${name} — try ${names.join(', ')}` };
+    return { ok: false, output: `Error: unknown command /${safeText(name, 40)} — try ${names.join(', ')}` };
   }
   if (parsed.stray.length) {
     const known = name === 'size' ? SIZE_KEYS.join(', ') : 'the options listed by /help';
-    return { ok: false, output: `Error: "${parsed.stray.join(' ')}" is not an option (write key:value; keys: ${known})` };
+    return { ok: false, output: `Error: "${safeText(parsed.stray.join(' '), 60)}" is not an option (write key:value; keys: ${known})` };
   }
   const ctx: CommandContext = { locale, options: parsed.options };
   if (name === 'size') {
@@ -55,17 +56,25 @@ export async function runLine(line: string, o: RunOptions = {}): Promise<RunResu
       try {
         text = await readFile(file, 'utf8');
       } catch {
-        return { ok: false, output: `Error: cannot read config file ${file}` };
+        return { ok: false, output: `Error: cannot read config file ${safeText(file, 200)}` };
       }
       try {
         config = { json: JSON.parse(text), name: parsed.options.model ?? file.replace(/^.*\//, '').replace(/\.json$/i, '') };
       } catch {
-        return { ok: false, output: `Error: ${file} is not valid JSON` };
+        return { ok: false, output: `Error: ${safeText(file, 200)} is not valid JSON` };
       }
     }
     const res = await answerSize(parsed.options, ctx, { explain: o.explain, config, chart: Boolean(o.chartFile) });
     if (!res.ok) return { ok: false, output: res.reply.text ?? 'Error' };
-    if (o.chartFile && res.answer.reply.files?.[0]) await writeFile(o.chartFile, res.answer.reply.files[0].data);
+    if (o.chartFile && res.answer.reply.files?.[0]) {
+      try {
+        await writeFile(o.chartFile, res.answer.reply.files[0].data);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        const why = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'write failed');
+        return { ok: false, output: `Error: cannot write the chart to ${safeText(o.chartFile, 200)} (${why}); give --chart a writable file path such as ./memory.png` };
+      }
+    }
     return { ok: true, output: o.json ? JSON.stringify(res.answer.report, null, 2) : res.answer.reply.text ?? '' };
   }
   if (name === 'recommend') {

@@ -368,7 +368,8 @@ export class Dispatcher {
     for (const o of data.options ?? []) {
       if (o.type === (OT.Subcommand as number) || o.type === (OT.SubcommandGroup as number)) continue;
       const def = command.definition.options?.find((d) => d.name === o.name);
-      const problem = optionProblem(def, o as Parameters<typeof optionProblem>[1]);
+      // Declared options are checked against their definition; anything else is still cut by the command's parser.
+      const problem = def ? optionProblem(def, o as Parameters<typeof optionProblem>[1]) : undefined;
       if (problem) {
         log.info({ command: data.name, option: o.name.slice(0, 32), problem }, 'option refused');
         await responder.reply(errorReply(MESSAGES[locale].badOption.replace('{problem}', problem)));

@@ -13,6 +13,15 @@ import type { Logger } from './log.ts';
 import type { OutgoingFile } from './respond.ts';
 
 export const MAX_BODY_BYTES = 256 * 1024;
+/** A signature timestamp older than this is refused (Discord signs as it sends; a captured request dies with it). */
+export const MAX_SIGNATURE_AGE_S = 300;
+/** ...and one further than this in the future (clock skew between Discord and this host). */
+export const MAX_SIGNATURE_SKEW_S = 30;
+/** Whole request (headers + body) must arrive within this; slower ones get 408. */
+export const REQUEST_TIMEOUT_MS = 5_000;
+export const HEADERS_TIMEOUT_MS = 4_000;
+/** Interaction ids already answered, kept to refuse replays (an id is only valid for 15 minutes anyway). */
+export const REPLAY_CACHE_SIZE = 20_000;
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 export interface HttpOptions {
@@ -23,6 +32,11 @@ export interface HttpOptions {
   commands: Command[];
   log: Logger;
   maxBodyBytes?: number;
+  /** Request / header timeouts (ms); tests shorten them. */
+  requestTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  /** Clock for the signature timestamp check (seconds since epoch); tests move it. */
+  nowSeconds?: () => number;
   dispatcher?: Partial<Omit<DispatcherOptions, 'commands' | 'webhook' | 'log'>>;
 }
 
@@ -51,7 +65,31 @@ export function verifySignature(key: KeyObject, signatureHex: string | undefined
   }
 }
 
+/** Seconds-since-epoch timestamp within [now - maxAge, now + skew]; anything else (not a number, old, future) is refused. */
+export function timestampFresh(timestamp: string | undefined, nowS: number, maxAgeS = MAX_SIGNATURE_AGE_S, skewS = MAX_SIGNATURE_SKEW_S): boolean {
+  if (!timestamp || !/^\d{1,12}$/.test(timestamp)) return false;
+  const t = Number(timestamp);
+  return t >= nowS - maxAgeS && t <= nowS + skewS;
+}
+
+/** Bounded set of recently seen ids, oldest evicted first (a Map keeps insertion order). */
+export class SeenIds {
+  private readonly ids = new Map<string, number>();
+  constructor(private readonly max = REPLAY_CACHE_SIZE) {}
+  /** True when the id was seen before; otherwise remembers it. */
+  seen(id: string, now = Date.now()): boolean {
+    if (this.ids.has(id)) return true;
+    this.ids.set(id, now);
+    if (this.ids.size > this.max) this.ids.delete(this.ids.keys().next().value!);
+    return false;
+  }
+  get size(): number {
+    return this.ids.size;
+  }
+}
+
 class TooLarge extends Error {}
+class Aborted extends Error {}
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -67,7 +105,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (failed) return;
       total += c.length;
       if (total > limit) {
+        // Chunked bodies have no content-length: stop keeping data; the caller answers 413 and drains.
         failed = true;
+        chunks.length = 0;
         reject(new TooLarge());
         return;
       }
@@ -76,10 +116,31 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('end', () => {
       if (!failed) resolve(Buffer.concat(chunks));
     });
+    req.on('aborted', () => {
+      if (!failed) reject(new Aborted());
+      failed = true;
+    });
     req.on('error', (e) => {
-      if (!failed) reject(e);
+      if (!failed) reject(req.destroyed || (e as NodeJS.ErrnoException).code === 'ECONNRESET' ? new Aborted() : e);
+      failed = true;
     });
   });
+}
+
+/** Answer 413 while still reading (and discarding) what the client sends, so it sees the answer, not a reset. */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
+  const drainLimit = 32 * 1024 * 1024;
+  let drained = 0;
+  const cut = setTimeout(() => req.destroy(), 3_000);
+  cut.unref();
+  req.on('data', (c: Buffer) => {
+    drained += c.length;
+    if (drained > drainLimit) req.destroy();
+  });
+  req.on('end', () => clearTimeout(cut));
+  req.on('close', () => clearTimeout(cut));
+  req.resume();
+  res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end('payload too large');
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): Promise<void> {
@@ -118,14 +179,24 @@ export async function startHttp(opts: HttpOptions): Promise<HttpBot> {
   });
   const pending = new Set<Promise<void>>();
 
-  const server = createServer((req, res) => {
+  const nowS = opts.nowSeconds ?? (() => Date.now() / 1000);
+  const answered = new SeenIds();
+  // Node checks request/header deadlines every connectionsCheckingInterval (30 s by default): check every 500 ms,
+  // so a 1-byte-per-second body or unfinished headers are cut within a second of their deadline (408).
+  const server = createServer({ connectionsCheckingInterval: 500, requestTimeout: opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, headersTimeout: opts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS, keepAliveTimeout: 5_000 }, (req, res) => {
     void handleRequest(req, res).catch((err: unknown) => {
       log.error({ err }, 'request failed');
       if (!res.headersSent) void sendJson(res, 500, { error: 'internal error' });
     });
   });
-  server.requestTimeout = 15_000;
-  server.headersTimeout = 10_000;
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    // Malformed HTTP, timeouts and resets are the client's doing: a debug line, never an error with a stack.
+    log.debug({ code: err.code }, 'client error');
+    if (socket.writable && !socket.destroyed) {
+      const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    } else socket.destroy();
+  });
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method === 'GET' && req.url === '/healthz') {
@@ -142,8 +213,12 @@ export async function startHttp(opts: HttpOptions): Promise<HttpBot> {
       body = await readBody(req, limit);
     } catch (err) {
       if (err instanceof TooLarge) {
-        res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end('payload too large');
-        req.resume();
+        log.info({ limit }, 'request body over the limit refused');
+        refuseTooLarge(req, res);
+        return;
+      }
+      if (err instanceof Aborted) {
+        log.debug('client aborted the request body');
         return;
       }
       throw err;
@@ -153,6 +228,12 @@ export async function startHttp(opts: HttpOptions): Promise<HttpBot> {
     if (!verifySignature(key, typeof sig === 'string' ? sig : undefined, typeof ts === 'string' ? ts : undefined, body)) {
       log.debug('rejected request with a bad or missing signature');
       res.writeHead(401, { 'content-type': 'text/plain' }).end('invalid request signature');
+      return;
+    }
+    // Signed, but when? A captured request must not be replayable later.
+    if (!timestampFresh(typeof ts === 'string' ? ts : undefined, nowS())) {
+      log.info({ timestamp: typeof ts === 'string' ? ts.slice(0, 20) : undefined }, 'rejected a signed request with a stale or future timestamp');
+      res.writeHead(401, { 'content-type': 'text/plain' }).end('stale request timestamp');
       return;
     }
     let interaction: APIInteraction;
@@ -167,6 +248,12 @@ export async function startHttp(opts: HttpOptions): Promise<HttpBot> {
     if (problem) {
       log.info({ problem }, 'malformed interaction refused');
       res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request');
+      return;
+    }
+    // The same signed interaction twice (inside the timestamp window) is a replay: answer it once.
+    if (interaction.type !== 1 && answered.seen(interaction.id)) {
+      log.info({ interaction: interaction.id }, 'replayed interaction refused');
+      res.writeHead(401, { 'content-type': 'text/plain' }).end('interaction already received');
       return;
     }
 

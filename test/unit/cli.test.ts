@@ -43,7 +43,7 @@ describe('ask', () => {
     writeFileSync(file, '{"hidden_size": "big"}');
     const bad = await runLine('/size gpu:h100', { configFile: file });
     expect(bad.ok).toBe(false);
-    expect(bad.output).toMatch(/config\.json has no usable hidden size/);
+    expect(bad.output).toMatch(/config\.json hidden_size must be a number/);
   });
 
   it.each([

@@ -33,11 +33,11 @@ const EnvSchema = z.object({
       .regex(/^[0-9a-fA-F]{64}$/, 'DISCORD_PUBLIC_KEY must be 64 hex characters (Developer Portal -> General Information -> Public Key)'),
   ),
   PORT: opt(
-    z.coerce
-      .number({ error: 'PORT must be a number' })
-      .int('PORT must be a whole number')
-      .min(1, 'PORT must be between 1 and 65535')
-      .max(65535, 'PORT must be between 1 and 65535'),
+    z
+      .string()
+      .regex(/^\d{1,5}$/, 'PORT must be a plain decimal port number such as 8080')
+      .transform(Number)
+      .pipe(z.number().int().min(1, 'PORT must be between 1 and 65535').max(65535, 'PORT must be between 1 and 65535')),
   ),
   DISCORD_GUILD_ID: opt(snowflake('DISCORD_GUILD_ID')),
   DISCORD_API_BASE: opt(

@@ -35,15 +35,22 @@ describe('e2e: HTTP endpoint under hostile requests', () => {
   const logs: { level: number; msg: string; err?: unknown }[] = [];
 
   const post = (body: string, headers: Record<string, string> = signed(keys.privateKey, body)) => fetch(bot.url, { method: 'POST', headers, body });
-  /** After every case: the endpoint still answers a PING at once. */
+  /**
+   * After every case: the endpoint still answers a PING at once. Best of three in a row, so a scheduling hiccup
+   * on a shared machine is not blamed on the bot, while a stalled event loop (which delays all three) still fails.
+   */
   async function pingFast(): Promise<void> {
-    const body = JSON.stringify(fake.pingInteraction());
-    const t0 = performance.now();
-    const res = await post(body);
-    const ms = performance.now() - t0;
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ type: 1 });
-    expect(ms).toBeLessThan(100);
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const body = JSON.stringify(fake.pingInteraction());
+      const t0 = performance.now();
+      const res = await post(body);
+      times.push(performance.now() - t0);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ type: 1 });
+      if (times.at(-1)! < 100) break;
+    }
+    expect(Math.min(...times)).toBeLessThan(100);
   }
 
   beforeAll(async () => {

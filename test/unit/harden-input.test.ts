@@ -226,3 +226,17 @@ describe('terminal faults', () => {
     expect(r.output).toMatch(re);
   });
 });
+
+describe('environment', () => {
+  it.each(['0x1F90', '8080.5', '1e3', '-1', '70000', ' 80 80'])('PORT=%s is refused, naming PORT', async (port) => {
+    const { loadConfig, ConfigError } = await import('../../src/discord/config.ts');
+    let err: unknown;
+    try {
+      loadConfig({ DISCORD_PUBLIC_KEY: 'a'.repeat(64), DISCORD_APPLICATION_ID: '123456789012345678', PORT: port });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(/PORT/);
+  });
+});

@@ -107,7 +107,7 @@ export function formatOn(gpu: Gpu, engine: EngineId, quant: QuantFormat, quants?
   const again = profile.supports(alt, gpu);
   // Only a format at least as precise: FP8 -> W8A8 or AWQ -> Q4_K_M, never FP8 -> 4-bit.
   if (!again.ok || alt.bitsPerWeight < quant.bitsPerWeight - 0.5) return null;
-  return { quant: alt, cannot: [`${sup.reason}: runs ${alt.name}`, ...(again.note ? [again.note.message.replace(/\.$/, '')] : [])] };
+  return { quant: alt, cannot: [`${quant.name} does not run here with ${profile.label}: sized as ${alt.name}`, ...(again.note ? [again.note.message.replace(/\.$/, '')] : [])] };
 }
 
 export function tierOf(gpu: Gpu, count: number): TierId {
@@ -159,7 +159,7 @@ function cannotFor(gpu: Gpu, count: number, report: SizingReport, engine: Engine
   else if (gpu.unified) out.push(`no CUDA: vLLM / SGLang unavailable; ${engine.id === 'ollama' ? 'Ollama' : 'llama.cpp'} on Metal, one machine`);
   else if (gpu.vendor === 'amd') out.push('ROCm: CUDA-only kernels (Marlin, FlashInfer) unavailable');
   const maxCtx = report.capacity.maxContextTokens;
-  if (maxCtx < base.model.maxPosition && maxCtx < 2 * base.contextTokens) out.push(`at most ${k(maxCtx)} tokens each for ${base.users} users (model allows ${k(base.model.maxPosition)})`);
+  if (maxCtx < 0.95 * base.model.maxPosition && maxCtx < 1.5 * base.contextTokens) out.push(`at most ${k(maxCtx)} tokens each for ${base.users} users (model allows ${k(base.model.maxPosition)})`);
   const tps = report.performance.decodeTokensPerSecondPerUser;
   if (tps < floor) out.push(`under ${floor} tok/s per user (~${tps.toFixed(1)})`);
   return out;

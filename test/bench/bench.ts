@@ -1,10 +1,12 @@
 // npm run bench: one /size estimate (p50/p99), a sweep of every catalog model x every GPU, `ask` cold start,
-// and the calibration summary. Goals: estimate < 1 ms p99, sweep < 2 s, ask cold start < 1.5 s.
+// the recommend search, and the calibration summary. Goals: estimate < 1 ms p99, sweep < 2 s, the search a
+// non-fitting /size runs < 50 ms, ask cold start < 1.5 s.
 import { execFileSync } from 'node:child_process';
 import { catalogs } from '../../src/catalog/load.ts';
 import { buildRequest } from '../../src/catalog/parse.ts';
 import { estimate } from '../../src/engine/estimate.ts';
 import { ENGINES } from '../../src/engine/engines/index.ts';
+import { recommend } from '../../src/engine/recommend.ts';
 import { runCalibration } from '../calibration/harness.ts';
 
 const cat = catalogs();
@@ -44,6 +46,44 @@ for (const m of cat.models.values()) {
 }
 const sweep = performance.now() - t0;
 line(`sweep ${n} model x GPU`, `${sweep.toFixed(0)} ms`, '< 2 s', sweep < 2000);
+
+// 2b. recommend: the search a non-fitting /size answer runs (one option per tier, the GPU asked about), and a
+// full /recommend (four per tier), over several seed questions. Goal: the /size search well under 50 ms.
+{
+  const search = { gpus: [...cat.gpus.values()], engines: cat.engines, quants: cat.quants };
+  const asks = [
+    { model: 'deepseek-r1', gpu: 'h100x8', users: '50', context: '8k' },
+    { model: 'qwen3-32b', gpu: 'a10x8', users: '100', context: '8k' },
+    { model: 'gemma-2-27b', gpu: 'rtx4090', users: '10', context: '4k', quant: 'int4' },
+    { model: 'llama-3.1-70b', gpu: 'l40s', users: '20', context: '8k' },
+    { model: 'qwen3-235b-a22b', gpu: 'h20-96gb:2', users: '20', context: '8k', quant: 'fp8' },
+  ];
+  const reqs = asks.map((a) => {
+    const r = buildRequest(a, cat);
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value;
+  });
+  const timeIt = (full: boolean) => {
+    const times: number[] = [];
+    let evaluated = 0;
+    for (let round = 0; round < 6; round++)
+      for (const r of reqs) {
+        const o = full ? { have: { gpu: r.gpu, count: r.gpuCount } } : { perTier: 1, have: { gpu: r.gpu, count: r.gpuCount }, haveLayouts: false };
+        const t = performance.now();
+        const res = recommend(r, search, o);
+        if (round > 0) times.push(performance.now() - t); // round 0 warms up
+        if (round === 1) evaluated += res.evaluated;
+      }
+    return { times, evaluated: evaluated / reqs.length };
+  };
+  const inst = timeIt(false);
+  line('recommend for /size p50', `${pct(inst.times, 50).toFixed(1)} ms`, '< 50 ms', pct(inst.times, 50) < 50);
+  line('recommend for /size p99', `${pct(inst.times, 99).toFixed(1)} ms`, '', true);
+  line('  configurations sized (mean)', `${inst.evaluated.toFixed(0)}`, '', true);
+  const full = timeIt(true);
+  line('/recommend (4 per tier) p50', `${pct(full.times, 50).toFixed(1)} ms`, '', true);
+  line('  configurations sized (mean)', `${full.evaluated.toFixed(0)}`, '', true);
+}
 
 // 3. ask cold start (a fresh process, as a user runs it)
 const cold: number[] = [];

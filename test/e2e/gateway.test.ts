@@ -129,10 +129,18 @@ describe.skipIf(!hasRegistry)('e2e: real bot over the gateway', () => {
     expect(m.choices!.map((c) => c.value)).toContain('qwen3-32b');
   });
 
-  it('/recommend -> ranked hardware, public', async () => {
+  it('/recommend -> tiers of hardware, public; "Size it" answers the /size for that option', async () => {
     const o = await fake.command('recommend', { model: 'qwen3-32b', users: 20, context: '8k' });
     const msg = expectPublicAnswer(o);
     expect(visibleText(msg)).toMatch(/Qwen3 32B/);
+    const sizeIt = enabledButtons(msg, 'recommend:s:');
+    expect(sizeIt.length).toBeGreaterThan(0);
+    const gpuId = sizeIt[0]!.split(':')[2]!.split('|')[1]!;
+    const answer = expectPublicAnswer(await fake.click(msg, sizeIt[0]!));
+    expect(visibleText(answer)).toMatch(/Qwen3 32B/);
+    expect(visibleText(answer)).toMatch(/✅|🟡/);
+    expect(answer.id).not.toBe(msg.id);
+    expect(gpuId.length).toBeGreaterThan(0);
   });
 
   it('/models pages with buttons: clicking next turns the same message to page 2', async () => {

@@ -61,7 +61,7 @@ export const GpuEntrySchema = z.object({
     fp4: z.number().positive().nullable(),
   }),
   interconnect: z.object({
-    kind: z.enum(['nvlink', 'pcie', 'infinity-fabric', 'hccs', 'unified']),
+    kind: z.enum(['nvlink', 'pcie', 'infinity-fabric', 'hccs', 'unified', 'ethernet']),
     /** Per-GPU bidirectional bandwidth, GB/s. */
     GBs: z.number().positive(),
   }),

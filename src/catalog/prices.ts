@@ -17,10 +17,15 @@ export const PurchasePriceSchema = z
     cny: z.number().positive().nullable().default(null),
     source: Source,
     date: PriceDate,
+    /** When the CNY figure comes from another page or date than the USD one. */
+    cnySource: Source.optional(),
+    cnyDate: PriceDate.optional(),
     note: z.string().optional(),
   })
   .strict()
-  .refine((p) => p.usd !== null || p.cny !== null, { message: 'purchase needs usd or cny' });
+  .refine((p) => p.usd !== null || p.cny !== null, { message: 'purchase needs usd or cny' })
+  .refine((p) => (p.cnySource === undefined) === (p.cnyDate === undefined), { message: 'cnySource and cnyDate go together' })
+  .refine((p) => p.cnySource === undefined || p.cny !== null, { message: 'cnySource without a cny figure' });
 export type PurchasePrice = z.infer<typeof PurchasePriceSchema>;
 
 /** On-demand rental of one GPU for one hour (a multi-GPU instance's price divided by its GPU count). */

@@ -33,10 +33,32 @@ describe('prices.yaml', () => {
     }
   });
 
+  // The cards the seed documents and issue 6 recommend most often: each has a sourced price.
+  it.each([
+    ['h100-sxm', 'both'], ['h200', 'both'], ['b200', 'both'], ['a100-80gb', 'both'], ['a100-40gb', 'cloud'], ['l40s', 'both'], ['l4', 'both'],
+    ['a10', 'both'], ['a10g', 'cloud'], ['t4', 'both'], ['rtx4090', 'both'], ['rtx5090', 'both'], ['rtx3090', 'purchase'],
+    ['rtx-pro-6000', 'purchase'], ['rtx-pro-6000-server', 'cloud'], ['rtx-a6000', 'purchase'], ['rtx6000-ada', 'purchase'],
+    ['mi300x', 'both'], ['mi325x', 'cloud'], ['m3-ultra', 'purchase'], ['dgx-spark', 'purchase'], ['h20-96gb', 'purchase'],
+  ] as const)('%s has a %s price', (id, kind) => {
+    const p = cat.prices.get(id);
+    expect(p, id).toBeDefined();
+    if (kind !== 'cloud') expect(p!.purchase, id).toBeDefined();
+    if (kind !== 'purchase') expect(p!.cloud, id).toBeDefined();
+  });
+
+  it('China-market prices carry their own page and date when they differ from the USD figure', () => {
+    for (const p of cat.prices.values()) {
+      const b = p.purchase;
+      if (!b || b.cny === null || b.usd === null) continue;
+      expect(b.cnySource, p.gpu).toBeDefined();
+      expect(b.cnyDate, p.gpu).toMatch(dateRe);
+    }
+  });
+
   it('dates are not in the future', () => {
     const now = new Date().toISOString().slice(0, 10);
     for (const p of cat.prices.values())
-      for (const f of [p.purchase, p.cloud]) if (f) expect(f.date <= now, `${p.gpu} ${f.date}`).toBe(true);
+      for (const d of [p.purchase?.date, p.purchase?.cnyDate, p.cloud?.date]) if (d) expect(d <= now, `${p.gpu} ${d}`).toBe(true);
   });
 
   const ok = { gpu: 'h100-sxm', cloud: { perHourUsd: 3, provider: 'Lambda', source: 'https://example.com/p', date: '2026-05' } };
@@ -54,6 +76,7 @@ describe('prices.yaml', () => {
     ['a missing source', [{ gpu: 'h100-sxm', purchase: { usd: 1, date: '2026-05' } }], /purchase\.source/],
     ['a purchase with neither usd nor cny', [{ gpu: 'h100-sxm', purchase: { source: 'https://example.com/q', date: '2026-05' } }], /usd or cny/],
     ['a row with no price', [{ gpu: 'h100-sxm' }], /purchase or cloud/],
+    ['a cnySource without its date', [{ gpu: 'h100-sxm', purchase: { usd: 1, cny: 7, source: 'https://example.com/q', date: '2026-05', cnySource: 'https://example.cn/q' } }], /go together/],
     ['an unknown field', [{ ...ok, msrp: 5 }], /msrp|unrecognized/i],
   ])('rejects %s with one line naming prices.yaml', (_what, rows, re) => {
     expect(() => pricesFromData(rows, ids)).toThrow(re);

@@ -14,7 +14,7 @@ const ASKED = [
   'm1', 'm1-pro', 'm1-max', 'm1-ultra', 'm2', 'm2-pro', 'm2-max', 'm2-ultra', 'm3', 'm3-pro', 'm3-max', 'm3-ultra',
   'm4', 'm4-pro', 'm4-max', 'm5', 'm5-pro', 'm5-max',
   'dgx-spark', 'b300', 'gb300', 'mi355x', 'ascend-910c', 'atlas-800i-a3',
-  'rtx-pro-6000', 'rtx-pro-6000-maxq', 'rtx-pro-6000-server', 'h20-96gb', 'l20',
+  'rtx-pro-6000', 'rtx-pro-6000-maxq', 'rtx-pro-6000-server', 'h20-96gb', 'l20', 'h200-nvl',
   'a10', 'a100-80gb', 'h100-sxm', 'h200', 'b200', 'l40s', 'l4', 't4', 'mi300x', 'mi325x', 'ascend-910b3', 'atlas-800i-a2',
 ];
 

@@ -115,7 +115,7 @@ export function autocompleteGpu(query: string): AutocompleteChoice[] {
 
 export function autocompleteEngine(query: string): AutocompleteChoice[] {
   const q = cutQuery(query);
-  const all = ['vllm', 'vllm@0.19', 'vllm@0.21', 'sglang', 'llamacpp', 'ollama', 'tgi', 'transformers', 'ktransformers'];
+  const all = ['vllm', 'vllm@0.19', 'vllm@0.21', 'sglang', 'llamacpp', 'ollama', 'tgi', 'transformers', 'ktransformers', 'mindie', 'trtllm'];
   return all.filter((e) => e.includes(q.trim().toLowerCase())).map((e) => choice(e, e));
 }
 

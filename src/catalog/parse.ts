@@ -1,7 +1,7 @@
 // Parse option values people type into a SizingRequest, with one clear error (and "did you mean") per bad value.
 // Never throws on user input: every path returns a Result.
 import { ArchitectureError, architectureFromConfig } from '../engine/architecture.ts';
-import { needsCuda } from '../engine/engines/index.ts';
+import { engineProfile, needsCuda } from '../engine/engines/index.ts';
 import type { Architecture, EngineId, EngineSpec, SizingRequest } from '../engine/types.ts';
 import { z } from 'zod';
 import { checkConfigBounds, MAX_CONFIG_PARAMS } from './config-bounds.ts';
@@ -121,8 +121,16 @@ const ENGINE_ALIASES: Record<string, EngineId> = {
   hf: 'transformers',
   huggingface: 'transformers',
   ktransformers: 'ktransformers',
+  mindie: 'mindie',
+  'mindie-llm': 'mindie',
+  mindieservice: 'mindie',
+  trtllm: 'trtllm',
+  'trt-llm': 'trtllm',
+  'tensorrt-llm': 'trtllm',
+  tensorrtllm: 'trtllm',
+  'trtllm-serve': 'trtllm',
 };
-export const ENGINE_IDS: EngineId[] = ['vllm', 'sglang', 'llamacpp', 'ollama', 'tgi', 'transformers', 'ktransformers'];
+export const ENGINE_IDS: EngineId[] = ['vllm', 'sglang', 'llamacpp', 'ollama', 'tgi', 'transformers', 'ktransformers', 'mindie', 'trtllm'];
 
 /** Edit distance, for "did you mean" over short fixed lists (inputs are cut before they get here). */
 function distance(a: string, b: string): number {
@@ -312,12 +320,17 @@ export function buildRequest(opts: SizeOptions, cat: LoadedCatalogs, config?: { 
     const k = ix.kvs.resolve(opts.kv);
     if (!k) return fail('kv', `unknown KV cache dtype "${clip(opts.kv)}"`, ['bf16', 'fp8', 'q8_0']);
     kvId = k;
-    if ((k === 'q8_0' || k === 'q4_0') && !['llamacpp', 'ollama'].includes(engine.id))
-      return fail('kv', `kv:${k} is a llama.cpp cache type; ${engine.id} offers fp8`, ['fp8']);
-    if (k === 'fp8' && ['llamacpp', 'ollama', 'transformers'].includes(engine.id)) return fail('kv', `${engine.id} has no fp8 KV cache; use q8_0`, ['q8_0']);
+    const kvc = engineProfile(engine.id).kvCache;
+    if (!kvc.dtypes.includes(k)) {
+      const why = k === 'q8_0' || k === 'q4_0' ? `kv:${k} is a llama.cpp cache type` : `${engine.id} has no ${k} KV cache`;
+      return fail('kv', `${why}; ${engine.id} offers ${kvc.dtypes.join(', ')}`, [kvc.hint]);
+    }
   } else {
     defaulted.kv = true;
-    kvId = ['llamacpp', 'ollama'].includes(engine.id) || model.dtype === 'fp16' ? 'fp16' : 'bf16';
+    // The engine's "auto": the model's dtype (an fp32 model caches fp32 KV in vLLM), fp16 in llama.cpp.
+    const kvc = engineProfile(engine.id).kvCache;
+    kvId = kvc.defaultFor(model, quant, gpu);
+    if (!kvc.dtypes.includes(kvId) || !cat.kvDtypes.has(kvId)) kvId = model.dtype === 'fp16' ? 'fp16' : 'bf16';
   }
   const kvDtype = cat.kvDtypes.get(kvId)!;
 

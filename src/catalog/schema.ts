@@ -172,5 +172,19 @@ export const EngineCatalogSchema = z.object({
   tgi: simpleEngine,
   transformers: simpleEngine,
   ktransformers: simpleEngine,
+  mindie: simpleEngine.extend({
+    /** NPU_MEMORY_FRACTION default (MindIE LLM env.py). */
+    memoryFraction: z.number().gt(0).max(1),
+    maxPrefillTokens: z.number().int().positive(),
+    maxBatchSize: z.number().int().positive(),
+    cacheBlockSize: z.number().int().positive(),
+  }),
+  trtllm: simpleEngine.extend({
+    /** KvCacheConfig.free_gpu_memory_fraction default. */
+    freeGpuMemoryFraction: z.number().gt(0).max(1),
+    maxBatchSize: z.number().int().positive(),
+    maxNumTokens: z.number().int().positive(),
+    tokensPerBlock: z.number().int().positive(),
+  }),
 });
 export type EngineCatalog = z.infer<typeof EngineCatalogSchema>;

@@ -200,6 +200,13 @@ export const F = {
   pagedBlocks: f('paged.blocks', 'KV blocks in the pool', 'floor(pool / (blockSize * bytesPerTokenPerRank))', 'count', ['pool']),
   pagedTokens: f('paged.tokens', 'tokens the KV pool holds', 'blocks * blockSize', 'tokens'),
 
+  // ---- MindIE (Ascend): kv_cache = total_memory x memory_fraction - weight - workspace (error MIE05E01000A)
+  mindieBudget: f('mindie.budget', 'MindIE budget = NPU_MEMORY_FRACTION x NPU total', 'floor(fraction * total)', 'bytes', ['total']),
+  warmupForward: f('warmup.forward', 'warm-up forward pass of the largest batch (max prefill / max_num_tokens tokens)', 'N * (4 * hidden + 3 * intermediate) * d', 'bytes'),
+
+  // ---- TensorRT-LLM: KV = free_gpu_memory_fraction x memory free after weights, buffers and the warm-up
+  trtllmReserve: f('trtllm.reserve', 'free memory TensorRT-LLM leaves outside the KV cache = (1 - fraction) x free after weights', '(1 - fraction) * (total - weights - activation - base)', 'bytes', ['total', 'weights', 'activation', 'base']),
+
   // ---- SGLang
   sglangBudget: f('sglang.budget', 'SGLang static share = mem_fraction_static x memory free after start-up', 'floor(fraction * freeAfterInit)', 'bytes', ['freeAfterInit']),
   sglangTokens: f('sglang.tokens', 'SGLang max_total_num_tokens', 'floor(pool / cellBytes)', 'tokens', ['pool']),

@@ -138,7 +138,7 @@ export interface KvDtype {
   bytesFormula: string;
 }
 
-export type EngineId = 'vllm' | 'sglang' | 'llamacpp' | 'ollama' | 'tgi' | 'transformers' | 'ktransformers';
+export type EngineId = 'vllm' | 'sglang' | 'llamacpp' | 'ollama' | 'tgi' | 'transformers' | 'ktransformers' | 'mindie' | 'trtllm';
 
 export interface EngineSpec {
   id: EngineId;

@@ -32,7 +32,7 @@ export function engineLabel(r: SizingReport): string {
 /** "vllm@0.19" -> "vLLM 0.19". */
 export function engineName(engine: string): string {
   const [id, ver] = engine.split('@');
-  const names: Record<string, string> = { vllm: 'vLLM', sglang: 'SGLang', llamacpp: 'llama.cpp', ollama: 'Ollama', tgi: 'TGI', transformers: 'transformers', ktransformers: 'KTransformers' };
+  const names: Record<string, string> = { vllm: 'vLLM', sglang: 'SGLang', llamacpp: 'llama.cpp', ollama: 'Ollama', tgi: 'TGI', transformers: 'transformers', ktransformers: 'KTransformers', mindie: 'MindIE', trtllm: 'TensorRT-LLM' };
   return `${names[id] ?? id}${ver ? ` ${ver}` : ''}`;
 }
 

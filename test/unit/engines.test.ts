@@ -88,3 +88,39 @@ describe('format x engine x hardware', () => {
     expect(ENGINES.llamacpp.supports(quant('q4_k_m'), m).ok).toBe(true);
   });
 });
+
+describe('MindIE and TensorRT-LLM profiles', () => {
+  it('MindIE: KV = NPU_MEMORY_FRACTION x total - weights - warm-up workspace, in 128-token blocks', () => {
+    const r = size({ model: 'qwen3-32b', gpu: '910b3x4', engine: 'mindie', users: '20', context: '8k' });
+    const total = r.perGpu.capacityBytes;
+    expect(r.perGpu.budgetBytes).toBe(Math.floor(0.8 * total));
+    expect(r.perGpu.kvPoolBytes).toBe(r.perGpu.budgetBytes - r.perGpu.weightsBytes - r.perGpu.activationBytes - r.perGpu.overheadBytes);
+    // Qwen3-32B: 8 KV heads / TP4 = 2 per NPU, head_dim 128, 64 layers, bf16 -> 64 KiB per token per NPU
+    const perTokenRank = 2 * 2 * 128 * 2 * 64;
+    expect(r.kv.poolTokens).toBe(Math.floor(Math.floor(r.perGpu.kvPoolBytes / perTokenRank) / 128) * 128);
+    expect(r.kv.blockSize).toBe(128);
+  });
+
+  it('TensorRT-LLM: KV = 0.9 x (memory free after weights, warm-up and context); the other 10 % stays free', () => {
+    const r = size({ model: 'llama-3.1-70b', gpu: 'h100x4', engine: 'trtllm', quant: 'fp8', users: '50', context: '8k', tp: '4' });
+    const g = r.perGpu;
+    const GiB = 2 ** 30;
+    const base = 0.3 * GiB + 2.06 * GiB; // CUDA context + NCCL buffers (TP4)
+    const free = g.capacityBytes - g.weightsBytes - g.activationBytes - base;
+    expect(g.kvPoolBytes / GiB).toBeCloseTo((0.9 * free) / GiB, 3);
+    expect(g.overheadBytes / GiB).toBeCloseTo((base + 0.1 * free) / GiB, 3);
+  });
+
+  it('vLLM kv_cache_dtype=auto follows the model dtype: an fp32 model caches fp32 KV', () => {
+    const r = size({ model: 'llama-3.1-8b', gpu: 'h100', quant: 'fp32' });
+    expect(r.request.kvDtype).toBe('fp32');
+    expect(r.kv.bytesPerToken).toBe(2 * 8 * 128 * 4 * 32);
+    expect(size({ model: 'llama-3.1-8b', gpu: 'h100' }).request.kvDtype).toBe('bf16');
+    expect(size({ model: 'llama-3.1-8b', gpu: 't4', quant: 'int4' }).request.kvDtype).toBe('fp16');
+  });
+
+  it('engines refuse KV dtypes they do not offer, naming the ones they do', () => {
+    expect(() => request({ model: 'qwen3-32b', gpu: '910b3x4', engine: 'mindie', kv: 'fp8' })).toThrow(/mindie has no fp8 KV cache; mindie offers bf16, fp16/);
+    expect(() => request({ model: 'qwen3-32b', gpu: 'h100', engine: 'vllm', kv: 'q8_0' })).toThrow(/llama.cpp cache type/);
+  });
+});

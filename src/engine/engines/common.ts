@@ -1,6 +1,6 @@
 // Helpers shared by several engine modules.
 import { stageKv, type KvSpec, type StageKv, type WindowRule } from '../kv.ts';
-import type { Gpu } from '../types.ts';
+import type { Architecture, Gpu, QuantFormat } from '../types.ts';
 import type { SpeedConstants, StageEval, Support } from './types.ts';
 
 export const GiB = 2 ** 30;
@@ -55,3 +55,16 @@ export const caveat = (code: string, message: string, params: Record<string, str
 /** A GGUF file in an engine whose GGUF loader is experimental. */
 export const ggufCaveat = (quantName: string, engine: string): Support =>
   caveat('quant.gguf', `${quantName} is a llama.cpp format; ${engine} support for GGUF is experimental — engine:llamacpp models it exactly.`, { quant: quantName, engine });
+
+/**
+ * kv_cache_dtype "auto": the KV cache is stored in the dtype the model runs in — fp32 when the model runs in fp32
+ * (vLLM CacheConfig: "auto" uses the model data type), fp16 for fp16 checkpoints and on GPUs without bf16.
+ */
+export function modelDtypeKv(arch: Architecture, quant: QuantFormat, gpu: Gpu): string {
+  if (quant.id === 'fp32') return 'fp32';
+  if (arch.dtype === 'fp16' || (isNvidia(gpu) && !isSm80Plus(gpu))) return 'fp16';
+  return 'bf16';
+}
+
+/** KV cache choices of GPU serving engines (fp8 KV in vLLM / SGLang / TGI / TensorRT-LLM). */
+export const GPU_KV = { dtypes: ['bf16', 'fp16', 'fp8', 'fp32'], defaultFor: modelDtypeKv, hint: 'fp8' };

@@ -2,14 +2,16 @@
 import type { EngineId } from '../types.ts';
 import { ktransformers } from './ktransformers.ts';
 import { llamacpp } from './llamacpp.ts';
+import { mindie } from './mindie.ts';
 import { ollama } from './ollama.ts';
 import { sglang } from './sglang.ts';
 import { tgi } from './tgi.ts';
 import { transformers } from './transformers.ts';
+import { trtllm } from './trtllm.ts';
 import type { EngineProfile } from './types.ts';
 import { vllm } from './vllm.ts';
 
-export const ENGINES: Record<EngineId, EngineProfile> = { vllm, sglang, llamacpp, ollama, tgi, transformers, ktransformers };
+export const ENGINES: Record<EngineId, EngineProfile> = { vllm, sglang, llamacpp, ollama, tgi, transformers, ktransformers, mindie, trtllm };
 
 /** Every engine id, in the order options list them. */
 export const ENGINE_IDS = Object.keys(ENGINES) as EngineId[];

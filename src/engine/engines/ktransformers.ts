@@ -1,6 +1,6 @@
 // KTransformers: routed experts in host RAM (CPU kernels), attention, shared experts, dense layers and KV on the GPU.
 import type { Gpu, QuantFormat } from '../types.ts';
-import { isApple, isNvidia, no, OK, ROOFLINE_SPEED } from './common.ts';
+import { isApple, isNvidia, no, OK, ROOFLINE_SPEED, modelDtypeKv } from './common.ts';
 import { unpagedBudget } from './transformers.ts';
 import type { EngineProfile, Support } from './types.ts';
 
@@ -16,6 +16,7 @@ export const ktransformers: EngineProfile = {
   needsCuda: true,
   gguf: true,
   layouts: { layerSplit: true },
+  kvCache: { dtypes: ['bf16', 'fp16'], defaultFor: modelDtypeKv, hint: 'bf16' },
   speed: ROOFLINE_SPEED,
   supports: ktransformersSupports,
   weightOptions() {

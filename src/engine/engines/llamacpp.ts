@@ -16,6 +16,9 @@ export function llamaWeightOptions(inp: ProfileInput) {
   return { vocabPad: 1, ropeCacheBytes: 0, embeddingOnHost: true, expertsOnHost: inp.overrides?.expertsOnHost === true, gguf: true, expertPadFactor: 1 };
 }
 
+/** llama.cpp cache types (-ctk / -ctv): f16 by default, q8_0 / q4_0 with flash attention. */
+export const LLAMA_KV = { dtypes: ['fp16', 'bf16', 'q8_0', 'q4_0'], defaultFor: () => 'fp16', hint: 'q8_0' };
+
 /** The llama.cpp memory plan, shared with Ollama (which runs the same runner with its own defaults). */
 export function llamaBudget({ inp, pp, kv, weights, steps: s }: BudgetInput): BudgetPlan {
   const { arch, gpu } = inp;
@@ -81,6 +84,7 @@ export const llamacpp: EngineProfile = {
   needsCuda: false,
   gguf: true,
   layouts: { layerSplit: true },
+  kvCache: LLAMA_KV,
   speed: ROOFLINE_SPEED,
   supports: llamacppSupports,
   weightOptions: llamaWeightOptions,

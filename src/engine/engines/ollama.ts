@@ -1,5 +1,5 @@
 // Ollama: the llama.cpp runner with its own defaults (num_ctx, OLLAMA_NUM_PARALLEL); same memory rules.
-import { llamaBudget, llamacppSupports, llamaWeightOptions } from './llamacpp.ts';
+import { LLAMA_KV, llamaBudget, llamacppSupports, llamaWeightOptions } from './llamacpp.ts';
 import { ROOFLINE_SPEED } from './common.ts';
 import type { EngineProfile } from './types.ts';
 
@@ -9,6 +9,7 @@ export const ollama: EngineProfile = {
   needsCuda: false,
   gguf: true,
   layouts: { layerSplit: true },
+  kvCache: LLAMA_KV,
   speed: ROOFLINE_SPEED,
   supports: llamacppSupports,
   weightOptions: llamaWeightOptions,

@@ -4,7 +4,7 @@ import { F } from '../formulas.ts';
 import { windowPlain } from '../kv.ts';
 import { SGLANG_INIT_BYTES, sglangFraction } from '../overhead.ts';
 import type { Gpu, QuantFormat } from '../types.ts';
-import { caveat, ggufCaveat, cellPoolTokens, fmtGiB, GiB, hasFp8, isAmd, isApple, isAscend, isNvidia, isSm80Plus, no, OK, ROOFLINE_SPEED } from './common.ts';
+import { caveat, ggufCaveat, cellPoolTokens, fmtGiB, GiB, hasFp8, isAmd, isApple, isAscend, isNvidia, isSm80Plus, no, OK, ROOFLINE_SPEED, GPU_KV } from './common.ts';
 import type { EngineProfile, Support } from './types.ts';
 
 /**
@@ -41,6 +41,7 @@ export const sglang: EngineProfile = {
   needsCuda: true,
   gguf: false,
   layouts: { layerSplit: false },
+  kvCache: { ...GPU_KV, dtypes: ['bf16', 'fp16', 'fp8'] },
   speed: ROOFLINE_SPEED,
   supports: sglangSupports,
   weightOptions(inp) {

@@ -3,7 +3,7 @@
 import { windowPlain } from '../kv.ts';
 import { cudaContextBytes, vllmNonTorch } from '../overhead.ts';
 import type { Gpu, QuantFormat } from '../types.ts';
-import { caveat, cellPoolTokens, hasFp8, isAmd, isApple, isAscend, isNvidia, isSm80Plus, no, OK, ROOFLINE_SPEED } from './common.ts';
+import { caveat, cellPoolTokens, hasFp8, isAmd, isApple, isAscend, isNvidia, isSm80Plus, no, OK, ROOFLINE_SPEED, GPU_KV } from './common.ts';
 import type { EngineProfile, Support } from './types.ts';
 
 /** TGI runs on NVIDIA (CUDA), AMD (ROCm), Intel Gaudi; not on Ascend or Apple. GGUF is not a TGI format. */
@@ -23,6 +23,7 @@ export const tgi: EngineProfile = {
   needsCuda: true,
   gguf: false,
   layouts: { layerSplit: false },
+  kvCache: { ...GPU_KV, dtypes: ['bf16', 'fp16', 'fp8'] },
   speed: ROOFLINE_SPEED,
   supports: tgiSupports,
   weightOptions(inp) {

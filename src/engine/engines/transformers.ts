@@ -4,7 +4,7 @@ import { transformersActivation } from '../activations.ts';
 import { windowPlain } from '../kv.ts';
 import { cudaContextBytes } from '../overhead.ts';
 import type { Gpu, QuantFormat } from '../types.ts';
-import { caveat, fmtGiB, isAscend, no, OK, ROOFLINE_SPEED } from './common.ts';
+import { caveat, fmtGiB, isAscend, no, OK, ROOFLINE_SPEED, modelDtypeKv } from './common.ts';
 import type { BudgetInput, BudgetPlan, EngineProfile, Support } from './types.ts';
 
 export function transformersSupports(quant: QuantFormat, gpu: Gpu): Support {
@@ -54,6 +54,7 @@ export const transformers: EngineProfile = {
   needsCuda: false,
   gguf: false,
   layouts: { layerSplit: true },
+  kvCache: { dtypes: ['bf16', 'fp16', 'fp32'], defaultFor: modelDtypeKv, hint: 'bf16' },
   speed: ROOFLINE_SPEED,
   supports: transformersSupports,
   weightOptions() {

@@ -133,6 +133,8 @@ export interface EngineProfile {
   /** Loads GGUF files natively. */
   gguf: boolean;
   layouts: LayoutOffer;
+  /** KV cache dtypes it offers, and the one it picks when none is given (vLLM's kv_cache_dtype=auto = the model dtype). */
+  kvCache: { dtypes: string[]; defaultFor(arch: Architecture, quant: QuantFormat, gpu: Gpu): string; hint: string };
   speed: SpeedConstants;
   /** Does this engine run `quant` on `gpu`? (the format x engine x hardware matrix) */
   supports(quant: QuantFormat, gpu: Gpu): Support;

@@ -6,7 +6,7 @@ import { F } from '../formulas.ts';
 import type { KvSpec } from '../kv.ts';
 import { vllmCudaGraphs, vllmNonTorch } from '../overhead.ts';
 import type { Gpu, QuantFormat } from '../types.ts';
-import { caveat, ggufCaveat, fmtGiB, hasFp8, isAmd, isApple, isAscend, isNvidia, isSm80Plus, no, OK, pagedWindowRule, ROOFLINE_SPEED } from './common.ts';
+import { caveat, ggufCaveat, fmtGiB, hasFp8, isAmd, isApple, isAscend, isNvidia, isSm80Plus, no, OK, pagedWindowRule, ROOFLINE_SPEED, GPU_KV } from './common.ts';
 import type { EngineProfile, ProfileInput, Support } from './types.ts';
 
 export function resolveVllmRelease(cat: EngineCatalog['vllm'], version?: string): VllmRelease {
@@ -92,6 +92,7 @@ export const vllm: EngineProfile = {
   needsCuda: true,
   gguf: false,
   layouts: { layerSplit: false },
+  kvCache: GPU_KV,
   speed: ROOFLINE_SPEED,
   supports: vllmSupports,
   weightOptions(inp: ProfileInput, tp, _pp, d, s) {

@@ -1,0 +1,65 @@
+// TensorRT-LLM (trtllm-serve, PyTorch backend): after the weights and a warm-up of max_num_tokens, the KV cache
+// manager takes kv_cache_free_gpu_memory_fraction (default 0.9) of the free memory; paged blocks of
+// tokens_per_block tokens. Sources in catalogs/engines.yaml and docs/engines/trtllm.md.
+import { F } from '../formulas.ts';
+import { windowPlain } from '../kv.ts';
+import { cudaContextBytes, vllmNonTorch } from '../overhead.ts';
+import type { Gpu, QuantFormat } from '../types.ts';
+import { cellPoolTokens, fmtGiB, hasFp8, isNvidia, isSm80Plus, no, caveat, OK, ROOFLINE_SPEED, GPU_KV } from './common.ts';
+import type { EngineProfile, Support } from './types.ts';
+
+/** NVIDIA only; FP8 needs FP8 tensor cores (SM89+), NVFP4 Blackwell; no GGUF, no bitsandbytes. */
+export function trtllmSupports(quant: QuantFormat, gpu: Gpu): Support {
+  if (!isNvidia(gpu)) return no(`TensorRT-LLM runs on NVIDIA GPUs only`, gpu.vendor === 'huawei' ? 'engine:mindie' : gpu.unified ? 'engine:llamacpp' : 'engine:vllm');
+  if (quant.family === 'gguf') return no(`TensorRT-LLM does not load GGUF files`, 'engine:llamacpp');
+  if (quant.id === 'nf4') return no('TensorRT-LLM has no bitsandbytes NF4 kernels', 'quant:int4 (AWQ)');
+  if ((quant.id === 'fp8' || quant.id === 'mxfp4') && !hasFp8(gpu)) return no(`${gpu.name} has no FP8 tensor cores (TensorRT-LLM FP8 needs Ada, Hopper or Blackwell)`, 'quant:int8 or quant:int4 (AWQ)');
+  if (quant.id === 'nvfp4' && gpu.tflopsFp4 === null) return no(`${gpu.name} has no FP4 tensor cores (NVFP4 needs Blackwell)`, 'quant:fp8');
+  if (!isSm80Plus(gpu) && quant.id === 'bf16') return caveat('hw.bf16', `${gpu.name} has no bf16 (before sm80): TensorRT-LLM runs the model in fp16, same memory`, { gpu: gpu.name, engine: 'TensorRT-LLM' });
+  return OK;
+}
+
+export const trtllm: EngineProfile = {
+  id: 'trtllm',
+  label: 'TensorRT-LLM',
+  needsCuda: true,
+  gguf: false,
+  layouts: { layerSplit: false },
+  kvCache: { ...GPU_KV, dtypes: ['bf16', 'fp16', 'fp8'] },
+  speed: ROOFLINE_SPEED,
+  supports: trtllmSupports,
+  weightOptions(inp) {
+    return { vocabPad: inp.engines.vllm.vocabPad, ropeCacheBytes: 0, embeddingOnHost: false, expertsOnHost: false, gguf: false, expertPadFactor: 1 };
+  },
+  budget({ inp, tp, pp, dtypeBytes: d, kv, weights, steps: s }) {
+    const { arch, gpu, engines } = inp;
+    const cfg = engines.trtllm;
+    const fraction = inp.util ?? cfg.freeGpuMemoryFraction;
+    const total = gpu.visibleBytes;
+    const inter = arch.intermediate > 0 ? arch.intermediate / tp : (arch.moe?.expertIntermediate ?? 0) / tp;
+    const act = F.warmupForward.eval({ N: cfg.maxNumTokens, hidden: arch.hidden, intermediate: inter, d }, s);
+    // CUDA context and, with TP, NCCL buffers: the vLLM-measured non-torch constant (TensorRT-LLM's own is not published).
+    const base = cudaContextBytes(gpu) + (tp > 1 ? vllmNonTorch(engines.vllm, tp, pp) : 0);
+    const stageOverhead = weights.perStage.map((w, i) => base + Math.max(0, F.trtllmReserve.eval({ fraction, total, weights: w, activation: act, base }, i === 0 ? s : undefined)));
+    const B = cfg.tokensPerBlock;
+    return {
+      budget: total,
+      // The budget is the whole GPU; the fraction applies to what is free after weights (in settings and the note).
+      utilUsed: 1,
+      blockSize: B,
+      costOptions: { blockSize: B, windowRule: windowPlain },
+      stageActivation: Array.from({ length: pp }, () => act),
+      stageOverhead,
+      poolTokens: (stages) => Math.floor(cellPoolTokens(kv, stages, (pool, cell) => Math.floor(pool / cell)) / B) * B,
+      maxSeqs: cfg.maxBatchSize,
+      settings: { freeGpuMemoryFraction: fraction, maxNumTokens: cfg.maxNumTokens, maxBatchSize: cfg.maxBatchSize },
+      notes: [
+        {
+          code: 'engine.trtllm',
+          params: { fraction, tokens: cfg.maxNumTokens, batch: cfg.maxBatchSize, block: B, base: fmtGiB(base) },
+          message: `TensorRT-LLM profile (trtllm-serve, PyTorch backend): KV = kv_cache_free_gpu_memory_fraction ${fraction} × the memory free after weights, the max_num_tokens ${cfg.maxNumTokens} warm-up and ${fmtGiB(base)} of CUDA context${tp > 1 ? ' and NCCL buffers' : ''}; the other ${Math.round((1 - fraction) * 100)} % of it stays free (counted as overhead); max_batch_size ${cfg.maxBatchSize}; blocks of ${B} tokens.`,
+        },
+      ],
+    };
+  },
+};

@@ -3,29 +3,45 @@
 import { ApplicationCommandOptionType, ButtonStyle, ComponentType } from 'discord-api-types/v10';
 import type { APIActionRowComponent, APIButtonComponent, APIComponentInMessageActionRow } from 'discord-api-types/v10';
 import { catalogs } from '../src/catalog/load.ts';
-import { buildRequest, parsePositiveInt, type SizeOptions, type UserError } from '../src/catalog/parse.ts';
+import { buildRequest, MAX_CONTEXT, MAX_GPUS, MAX_USERS, parsePositiveInt, type SizeOptions, type UserError } from '../src/catalog/parse.ts';
 import { recommend, type RecommendOption, type RecommendResult } from '../src/engine/recommend.ts';
 import { recommendJson, type RecommendReport } from '../src/engine/recommend-report.ts';
 import type { SizingRequest } from '../src/engine/types.ts';
 import { MAX_SHOWN, recommendEmbed, renderRecommendText, shownOptions } from '../src/render/recommend.ts';
+import { customIdSchema, idField, intField, optional, type Decoded } from './custom-id.ts';
 import { answerSize } from './size.ts';
 import { autocompleteEngine, autocompleteGpu, autocompleteModel, autocompleteQuant, errorReply, loc, OPTION } from './shared.ts';
 import type { Command, CommandContext, Reply } from './types.ts';
 
 export const RECOMMEND_KEYS = ['model', 'users', 'context', 'quant', 'kv', 'engine', 'budget', 'gpu'] as const;
 
-/** "Size it" button: recommend:s:<model>|<gpu>|<count>|<users>|<context>|<quant>|<kv>|<engine>|<tp>|<pp> */
-export function encodeSizeIt(o: RecommendOption, base: SizingRequest): string {
+/** "Size it" button: recommend:1:<model>|<gpu>|<count>|<users>|<context>|<quant>|<kv>|<engine>|<tp>|<pp> */
+export const SIZE_IT_BUTTON = customIdSchema('recommend', 1, {
+  model: idField(60),
+  gpu: idField(40),
+  count: intField(1, MAX_GPUS),
+  users: intField(1, MAX_USERS),
+  context: intField(1, MAX_CONTEXT),
+  quant: optional(idField(20)),
+  kv: optional(idField(12)),
+  engine: optional(idField(20)),
+  tp: optional(intField(1, MAX_GPUS)),
+  pp: optional(intField(1, MAX_GPUS)),
+});
+
+/** The custom_id of an option's "Size it" button, or undefined when it would not fit in 100 characters. */
+export function encodeSizeIt(o: RecommendOption, base: SizingRequest): string | undefined {
   const l = o.report.layout;
-  const engine = o.report.request.engine;
-  return `recommend:s:${[base.model.id, o.gpu.id, o.count, base.users, base.contextTokens, o.report.request.quant, base.kvDtype.id, engine, l.tp, l.pp].join('|')}`;
+  return SIZE_IT_BUTTON.encode({ model: base.model.id, gpu: o.gpu.id, count: o.count, users: base.users, context: base.contextTokens, quant: o.report.request.quant, kv: base.kvDtype.id, engine: o.report.request.engine, tp: l.tp, pp: l.pp });
 }
 
-export function decodeSizeIt(customId: string): SizeOptions | undefined {
-  const m = /^recommend:s:(.*)$/.exec(customId);
-  const f = m?.[1].split('|');
-  if (!f || f.length !== 10 || f.slice(0, 5).some((x) => !x)) return undefined;
-  return { model: f[0], gpu: `${f[1]}x${f[2]}`, users: f[3], context: f[4], quant: f[5] || undefined, kv: f[6] || undefined, engine: f[7] || undefined, tp: f[8] || undefined, pp: f[9] || undefined };
+/** The /size options a "Size it" click asks, or why it cannot be answered. */
+export function decodeSizeIt(customId: string): Decoded<SizeOptions> {
+  const d = SIZE_IT_BUTTON.decode(customId);
+  if (!d.ok) return d;
+  const v = d.value;
+  const str = (x: number | string | undefined) => (x === undefined ? undefined : String(x));
+  return { ok: true, value: { model: v.model, gpu: `${v.gpu}x${v.count}`, users: String(v.users), context: String(v.context), quant: v.quant, kv: v.kv, engine: v.engine, tp: str(v.tp), pp: str(v.pp) } };
 }
 
 function buttons(res: RecommendResult, base: SizingRequest): APIActionRowComponent<APIComponentInMessageActionRow>[] {
@@ -33,7 +49,7 @@ function buttons(res: RecommendResult, base: SizingRequest): APIActionRowCompone
   const seen = new Set<string>();
   for (const x of shownOptions(res, MAX_SHOWN)) {
     const id = encodeSizeIt(x.option, base);
-    if (id.length > 100 || seen.has(id)) continue;
+    if (!id || seen.has(id)) continue;
     seen.add(id);
     const b: APIButtonComponent = { type: ComponentType.Button, style: ButtonStyle.Secondary, label: `${x.n}. Size ${x.option.count}× ${x.option.gpu.name}`.slice(0, 80), custom_id: id };
     if (!rows.length || rows[rows.length - 1].components.length === 5) rows.push({ type: ComponentType.ActionRow, components: [] });
@@ -97,9 +113,10 @@ export const recommendCommand: Command = {
     return [];
   },
   async button(customId, ctx) {
-    const opts = decodeSizeIt(customId);
-    if (!opts) return errorReply(ctx.locale, { field: 'button', message: 'This button is from an older version of Headroom; run /recommend again.' });
-    const res = await answerSize(opts, ctx);
+    const d = decodeSizeIt(customId);
+    if (!d.ok)
+      return errorReply(ctx.locale, { field: 'button', message: d.reason === 'old' ? 'This button is from an older version of Headroom; run /recommend again.' : 'This button could not be read; run /recommend again.' });
+    const res = await answerSize(d.value, ctx);
     return res.ok ? res.answer.reply : res.reply;
   },
 };

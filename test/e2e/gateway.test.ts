@@ -133,7 +133,7 @@ describe.skipIf(!hasRegistry)('e2e: real bot over the gateway', () => {
     const o = await fake.command('recommend', { model: 'qwen3-32b', users: 20, context: '8k' });
     const msg = expectPublicAnswer(o);
     expect(visibleText(msg)).toMatch(/Qwen3 32B/);
-    const sizeIt = enabledButtons(msg, 'recommend:s:');
+    const sizeIt = enabledButtons(msg, 'recommend:1:');
     expect(sizeIt.length).toBeGreaterThan(0);
     const gpuId = sizeIt[0]!.split(':')[2]!.split('|')[1]!;
     const answer = expectPublicAnswer(await fake.click(msg, sizeIt[0]!));

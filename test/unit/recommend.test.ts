@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSizeIt, encodeSizeIt } from '../../commands/recommend.ts';
+import { answerRecommend, decodeSizeIt, encodeSizeIt } from '../../commands/recommend.ts';
 import { estimate } from '../../src/engine/estimate.ts';
 import { RecommendReportSchema, recommendJson } from '../../src/engine/recommend-report.ts';
 import { MIN_TOKS_PER_USER, nextGpuUp, recommend, sameCard, tierOf } from '../../src/engine/recommend.ts';
@@ -74,15 +74,44 @@ describe('recommend', () => {
     }
   });
 
-  it('"Size it" buttons carry the option and decode to the same /size', () => {
+  it('"Size it" buttons carry the option (versioned custom_id) and decode to the same /size', () => {
     for (const o of res.options) {
-      const id = encodeSizeIt(o, req as SizingRequest);
+      const id = encodeSizeIt(o, req as SizingRequest)!;
       expect(id.length).toBeLessThanOrEqual(100);
-      const opts = decodeSizeIt(id)!;
-      expect(opts.gpu).toBe(`${o.gpu.id}x${o.count}`);
-      expect(Number(opts.tp)).toBe(o.report.layout.tp);
+      expect(id.startsWith('recommend:1:')).toBe(true);
+      const d = decodeSizeIt(id);
+      expect(d.ok).toBe(true);
+      if (!d.ok) continue;
+      expect(d.value.gpu).toBe(`${o.gpu.id}x${o.count}`);
+      expect(Number(d.value.tp)).toBe(o.report.layout.tp);
+      expect(d.value.quant).toBe(o.report.request.quant);
     }
-    expect(decodeSizeIt('recommend:s:garbage')).toBeUndefined();
+    expect(decodeSizeIt('recommend:1:garbage').ok).toBe(false);
+    expect(decodeSizeIt('recommend:s:qwen3-32b|h100|1|1|4096|bf16|bf16|vllm|1|1')).toMatchObject({ ok: false, reason: 'old' });
+  });
+
+  it('text and Discord answer show the tiers, each option with its price or "no sourced price", within Discord limits', () => {
+    for (const o of [
+      { model: 'gemma-2-27b', users: '10', context: '4k', quant: 'int4', gpu: 'rtx4090' },
+      { model: 'qwen3-32b', users: '20', context: '8k' },
+    ]) {
+      const a = answerRecommend(o, { locale: 'en' });
+      expect(a.ok).toBe(true);
+      if (!a.ok) continue;
+      const text = a.answer.reply.text!;
+      for (const t of a.answer.result.tiers) expect(text).toContain(`${t.label}:`);
+      for (const x of a.answer.result.options) expect(text).toContain(x.gpu.name);
+      const priced = text.split('\n').filter((l) => /^\s+(\$|buy|no sourced price)/.test(l)).length;
+      expect(priced).toBe(a.answer.result.options.length);
+      const e = a.answer.reply.embeds![0]!;
+      const len = (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0) + (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+      expect(len).toBeLessThanOrEqual(6000);
+      for (const f of e.fields ?? []) expect(f.value.length).toBeLessThanOrEqual(1024);
+      const rows = a.answer.reply.components ?? [];
+      expect(rows.length).toBeLessThanOrEqual(5);
+      for (const r of rows) expect(r.components.length).toBeLessThanOrEqual(5);
+      expect(RecommendReportSchema.parse(a.answer.json).options.length).toBe(a.answer.result.options.length);
+    }
   });
 
   it('next GPU up is a larger card of the same vendor', () => {

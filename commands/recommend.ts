@@ -10,7 +10,7 @@ import type { SizingRequest } from '../src/engine/types.ts';
 import { MAX_SHOWN, recommendEmbed, renderRecommendText, shownOptions } from '../src/render/recommend.ts';
 import { customIdSchema, idField, intField, optional, type Decoded } from './custom-id.ts';
 import { answerSize } from './size.ts';
-import { autocompleteEngine, autocompleteGpu, autocompleteModel, autocompleteQuant, errorReply, loc, OPTION } from './shared.ts';
+import { autocompleteEngine, autocompleteGpu, autocompleteModel, autocompleteQuant, errorReply, loc, OPTION, resolveModelInput } from './shared.ts';
 import type { Command, CommandContext, Reply } from './types.ts';
 
 export const RECOMMEND_KEYS = ['model', 'users', 'context', 'quant', 'kv', 'engine', 'budget', 'gpu'] as const;
@@ -66,10 +66,12 @@ export interface RecommendAnswer {
 }
 
 /** The whole /recommend pipeline (Discord and the terminal). */
-export function answerRecommend(opts: Partial<Record<(typeof RECOMMEND_KEYS)[number], string>>, ctx: Pick<CommandContext, 'locale'>): { ok: true; answer: RecommendAnswer } | { ok: false; reply: Reply; error: UserError } {
+export async function answerRecommend(opts: Partial<Record<(typeof RECOMMEND_KEYS)[number], string>>, ctx: Pick<CommandContext, 'locale'>): Promise<{ ok: true; answer: RecommendAnswer } | { ok: false; reply: Reply; error: UserError }> {
   const cat = catalogs();
   const have = opts.gpu?.trim();
-  const built = buildRequest({ model: opts.model, gpu: have || 'h100', users: opts.users, context: opts.context, quant: opts.quant, kv: opts.kv, engine: opts.engine }, cat);
+  const hub = await resolveModelInput(opts.model);
+  if (!hub.ok) return { ok: false, reply: errorReply(ctx.locale, hub.error), error: hub.error };
+  const built = buildRequest({ model: opts.model, gpu: have || 'h100', users: opts.users, context: opts.context, quant: opts.quant, kv: opts.kv, engine: opts.engine }, cat, hub.model);
   if (!built.ok) return { ok: false, reply: errorReply(ctx.locale, built.error), error: built.error };
   let maxGpus: number | undefined;
   if (opts.budget?.trim()) {
@@ -102,7 +104,7 @@ export const recommendCommand: Command = {
   buttonPrefix: 'recommend',
   mayBeSlow: () => true,
   async execute(ctx) {
-    const res = answerRecommend(ctx.options, ctx);
+    const res = await answerRecommend(ctx.options, ctx);
     return res.ok ? res.answer.reply : res.reply;
   },
   autocomplete(focused) {

@@ -1,6 +1,7 @@
 // Helpers shared by the command modules: localized definitions, error replies, autocomplete, attachments.
 import { catalogs } from '../src/catalog/load.ts';
-import { indexes, type UserError } from '../src/catalog/parse.ts';
+import { indexes, type ModelInput, type UserError } from '../src/catalog/parse.ts';
+import { modelFromHub, parseHubRef } from '../src/hub/index.ts';
 import { errorEmbed } from '../src/render/embed.ts';
 import { escapeMarkdown, safeText } from '../src/catalog/user-text.ts';
 import { ApplicationCommandOptionType } from 'discord-api-types/v10';
@@ -127,6 +128,24 @@ export function autocompleteQuant(query: string): AutocompleteChoice[] {
     .filter((e) => !s || e.id.includes(s) || e.name.toLowerCase().includes(s) || e.aliases.some((a) => a.toLowerCase().includes(s)))
     .slice(0, MAX_CHOICES)
     .map((e) => choice(`${e.id} — ${e.name}`, e.id));
+}
+
+/** True when the model option is not a catalog name but has the shape of a Hub repo (the answer needs the network). */
+export function isHubModel(model: string | undefined): boolean {
+  if (!model?.trim()) return false;
+  return !indexes(catalogs()).models.resolve(model) && parseHubRef(model) !== undefined;
+}
+
+/**
+ * Catalog ids and aliases resolve offline first; anything else shaped like a Hub repo is read from the Hub.
+ * `model` undefined: the catalog (or buildRequest's own "unknown model") answers.
+ */
+export async function resolveModelInput(modelOption: string | undefined): Promise<{ ok: true; model?: ModelInput } | { ok: false; error: UserError }> {
+  if (!isHubModel(modelOption)) return { ok: true };
+  const ix = indexes(catalogs());
+  const r = await modelFromHub(modelOption!, { catalogSuggest: (q) => ix.models.suggest(q, 3).map((c) => c.value) });
+  if (!r) return { ok: true };
+  return r.ok ? { ok: true, model: r.model } : r;
 }
 
 const MAX_CONFIG_BYTES = 512 * 1024;

@@ -3,8 +3,9 @@ import type { APIActionRowComponent, APIButtonComponent, APIComponentInMessageAc
 import { ApplicationCommandOptionType, ButtonStyle, ComponentType } from 'discord-api-types/v10';
 import { catalogs } from '../src/catalog/load.ts';
 import { safeText } from '../src/catalog/user-text.ts';
-import { buildRequest, MAX_CONTEXT, MAX_GPUS, MAX_USERS, type SizeOptions, type UserError } from '../src/catalog/parse.ts';
-import { customIdSchema, decimalField, enumField, idField, intField, optional, type Decoded } from './custom-id.ts';
+import { buildRequest, MAX_CONTEXT, MAX_GPUS, MAX_USERS, type ModelInput, type SizeOptions, type UserError } from '../src/catalog/parse.ts';
+import { z } from 'zod';
+import { customIdSchema, decimalField, enumField, idField, intField, optional, type Decoded, type FieldCodec } from './custom-id.ts';
 import { estimate, EstimateError } from '../src/engine/estimate.ts';
 import { nextGpuUp, recommend } from '../src/engine/recommend.ts';
 import type { SizingReport } from '../src/engine/report.ts';
@@ -13,7 +14,7 @@ import { chartPng } from '../src/render/chart.ts';
 import { sizeEmbed } from '../src/render/embed.ts';
 import { t } from '../src/render/i18n.ts';
 import { renderText, type InsteadOption } from '../src/render/text.ts';
-import { autocompleteEngine, autocompleteGpu, autocompleteModel, autocompleteQuant, errorReply, loc, OPTION, readConfigAttachment } from './shared.ts';
+import { autocompleteEngine, autocompleteGpu, autocompleteModel, autocompleteQuant, errorReply, isHubModel, loc, OPTION, readConfigAttachment, resolveModelInput } from './shared.ts';
 import type { Command, CommandContext, Reply } from './types.ts';
 
 export const CHART_NAME = 'headroom.png';
@@ -38,10 +39,13 @@ export interface SizeState {
 export type WhatIf = 'u' | 'c' | 'k' | 'q' | 'g';
 export const WHAT_IFS = ['u', 'c', 'k', 'q', 'g'] as const;
 
+/** A catalog id or a Hub reference (`org/name@rev`, `org/name-GGUF:Q4_K_M`): the model field of a button. */
+const modelRefField: FieldCodec<string> = { encode: (v) => v, schema: z.string().regex(/^[A-Za-z0-9._@+/:-]{1,90}$/, 'not a model id') };
+
 /** size:2:<action>|<model>|<gpu>|<count>|<users>|<context>|<quant>|<kv>|<engine>|<tp>|<pp>|<util> */
 export const SIZE_BUTTON = customIdSchema('size', 2, {
   action: enumField(WHAT_IFS),
-  model: idField(60),
+  model: modelRefField,
   gpu: idField(40),
   count: intField(1, MAX_GPUS),
   users: intField(1, MAX_USERS),
@@ -164,10 +168,16 @@ export interface SizeAnswer {
 export async function answerSize(
   opts: SizeOptions,
   ctx: CommandContext,
-  extra: { explain?: boolean; config?: { json: unknown; name?: string }; chart?: boolean } = {},
+  extra: { explain?: boolean; config?: ModelInput; chart?: boolean } = {},
 ): Promise<{ ok: true; answer: SizeAnswer } | { ok: false; reply: Reply; error: UserError }> {
   const cat = catalogs();
-  const built = buildRequest(opts, cat, extra.config);
+  let config = extra.config;
+  if (!config) {
+    const r = await resolveModelInput(opts.model);
+    if (!r.ok) return { ok: false, reply: errorReply(ctx.locale, r.error), error: r.error };
+    config = r.model;
+  }
+  const built = buildRequest(opts, cat, config);
   if (!built.ok) return { ok: false, reply: errorReply(ctx.locale, built.error), error: built.error };
   let report: SizingReport;
   try {
@@ -180,6 +190,7 @@ export async function answerSize(
     }
     throw e;
   }
+  for (const line of config?.remarks ?? []) report.notes.push({ code: 'source.remark', message: line });
   const requestLine = describeRequest(opts);
   // When it does not fit, name the hardware that would (same model, users, context, format, engine).
   const instead: InsteadOption[] = report.fits
@@ -190,7 +201,7 @@ export async function answerSize(
   const embed = sizeEmbed(report, ctx.locale, requestLine, instead);
   const reply: Reply = {
     embeds: [extra.chart === false ? embed : { ...embed, image: { url: `attachment://${CHART_NAME}` } }],
-    components: extra.config ? [] : buttons(built.value, opts, ctx.locale),
+    components: config && config.source?.kind !== 'hub' ? [] : buttons(built.value, opts, ctx.locale),
     text: renderText(report, ctx.locale, { explain: extra.explain, instead }),
   };
   if (!extra.explain) delete report.explain;
@@ -217,11 +228,11 @@ export const size: Command = {
     ],
   },
   buttonPrefix: 'size',
-  mayBeSlow: (ctx) => ctx.attachment !== undefined,
+  mayBeSlow: (ctx) => ctx.attachment !== undefined || isHubModel(ctx.options.model),
   async execute(ctx) {
     const opts: SizeOptions = {};
     for (const k of SIZE_KEYS) if (ctx.options[k] !== undefined) opts[k] = String(ctx.options[k]);
-    let config: { json: unknown; name?: string } | undefined;
+    let config: ModelInput | undefined;
     if (ctx.attachment) {
       const r = await readConfigAttachment(ctx);
       if (!r.ok) return r.reply;

@@ -2,7 +2,8 @@
 // Never throws on user input: every path returns a Result.
 import { ArchitectureError, architectureFromConfig } from '../engine/architecture.ts';
 import { engineProfile, needsCuda } from '../engine/engines/index.ts';
-import type { Architecture, EngineId, EngineSpec, SizingRequest } from '../engine/types.ts';
+import { storedWeights, type RawTensor } from '../engine/stored.ts';
+import type { Architecture, EngineId, EngineSpec, ModelSource, QuantFormat, SizingRequest } from '../engine/types.ts';
 import { z } from 'zod';
 import { checkConfigBounds, MAX_CONFIG_PARAMS } from './config-bounds.ts';
 import { GpuIndex, ModelIndex, QuantIndex } from './lookup.ts';
@@ -226,8 +227,30 @@ function kvAliases(id: string): string[] {
 
 export type SizeOptions = Partial<Record<'model' | 'gpu' | 'users' | 'context' | 'quant' | 'kv' | 'engine' | 'tp' | 'pp' | 'util', string>>;
 
-/** Size options + catalogs (+ an optional config.json) -> SizingRequest, or the first problem found. */
-export function buildRequest(opts: SizeOptions, cat: LoadedCatalogs, config?: { json: unknown; name?: string }): Result<SizingRequest> {
+/** A model that is not a catalog entry: an attached config.json, or a Hub checkpoint (config + stored tensors). */
+export interface ModelInput {
+  json: unknown;
+  name?: string;
+  /** Stable id to ask again with (what-if buttons): the Hub reference, normalized. */
+  id?: string;
+  /** Where it came from; an attachment when absent. */
+  source?: ModelSource;
+  /** What the checkpoint stores, tensor by tensor, and the format those bytes are (`quant.base`: the catalog format whose engine rules apply). */
+  stored?: { container: 'safetensors' | 'gguf'; quant?: { id: string; base: string; detail: string }; tensors: RawTensor[] };
+  /** One-line facts about the checkpoint (quantization config, custom code not run). */
+  remarks?: string[];
+}
+
+/** A catalog format, or one the checkpoint stores that the catalog lacks (GGUF Q4_K_S) under its nearest format's rules. */
+function quantFormat(cat: LoadedCatalogs, id: string, base?: string): QuantFormat | undefined {
+  const q = cat.quants.get(id);
+  if (q) return q;
+  const b = base ? cat.quants.get(base) : undefined;
+  return b ? { ...b, id, name: id.toUpperCase() } : undefined;
+}
+
+/** Size options + catalogs (+ an optional config.json or Hub model) -> SizingRequest, or the first problem found. */
+export function buildRequest(opts: SizeOptions, cat: LoadedCatalogs, config?: ModelInput): Result<SizingRequest> {
   const checked = checkOptions(opts);
   if (!checked.ok) return checked;
   const ix = indexes(cat);
@@ -239,18 +262,28 @@ export function buildRequest(opts: SizeOptions, cat: LoadedCatalogs, config?: { 
   if (config) {
     if (!config.json || typeof config.json !== 'object' || Array.isArray(config.json))
       return fail('config', 'the attached config.json is not a JSON object');
+    const hub = config.source?.kind === 'hub';
+    const field = hub ? 'model' : 'config';
+    const what = hub ? `${config.source?.repo}'s config` : 'the attached config.json';
     const bounds = checkConfigBounds(config.json);
-    if (!bounds.ok) return fail('config', bounds.message);
-    const name = (opts.model ?? config.name ?? 'custom model').trim() || 'custom model';
+    if (!bounds.ok) return fail(field, hub ? `${config.source?.repo}: ${bounds.message}` : bounds.message);
+    const name = ((hub ? config.name : undefined) ?? opts.model ?? config.name ?? 'custom model').trim() || 'custom model';
     try {
-      model = architectureFromConfig(config.json as Record<string, unknown>, { id: 'custom', name: clip(name, 60) });
+      model = architectureFromConfig(config.json as Record<string, unknown>, { id: config.id ?? 'custom', name: clip(name, hub ? 100 : 60) });
     } catch (e) {
-      if (e instanceof ArchitectureError) return fail('config', e.message);
-      return fail('config', 'the attached config.json could not be read as a model configuration');
+      if (e instanceof ArchitectureError) return fail(field, hub ? `${config.source?.repo}: ${e.message}` : e.message);
+      return fail(field, `${what} could not be read as a model configuration`);
+    }
+    if (config.stored) {
+      const q = config.stored.quant;
+      const storedQuant = q?.id ?? (model.dtype === 'fp16' ? 'fp16' : model.dtype === 'fp32' ? 'fp32' : 'bf16');
+      if (!quantFormat(cat, storedQuant, q?.base)) return fail(field, `${what} stores weights as ${storedQuant}, a format Headroom does not model`);
+      model.stored = storedWeights(model, config.stored.tensors, config.stored.container, storedQuant);
+      model.nativeQuant = storedQuant;
     }
     const total = parameterCounts(model).total;
     if (!(total <= MAX_CONFIG_PARAMS))
-      return fail('config', `config.json describes ${(total / 1e12).toPrecision(3)} T parameters; the largest real models have about 2 T — check hidden_size, intermediate_size and num_hidden_layers`);
+      return fail(field, `${hub ? `${config.source?.repo}: ` : ''}config.json describes ${(total / 1e12).toPrecision(3)} T parameters; the largest real models have about 2 T — check hidden_size, intermediate_size and num_hidden_layers`);
   } else {
     if (!opts.model?.trim()) return fail('model', 'which model? e.g. model:qwen3-32b', ix.models.suggest('qwen3-32b').map((c) => c.value));
     const m = ix.models.resolve(opts.model);
@@ -308,10 +341,11 @@ export function buildRequest(opts: SizeOptions, cat: LoadedCatalogs, config?: { 
   } else if (quantHint) quantId = quantHint;
   else {
     defaulted.quant = true;
-    if (engine.id === 'llamacpp' || engine.id === 'ollama') quantId = 'q4_k_m';
+    if (model.stored) quantId = model.stored.quant;
+    else if (engine.id === 'llamacpp' || engine.id === 'ollama') quantId = 'q4_k_m';
     else quantId = model.nativeQuant ?? (model.dtype === 'fp16' ? 'fp16' : 'bf16');
   }
-  const quant = cat.quants.get(quantId)!;
+  const quant = quantFormat(cat, quantId, config?.stored?.quant?.base)!;
   if (defaulted.engine && quant.family === 'gguf') engine = { id: 'llamacpp' };
 
   // kv
@@ -356,5 +390,6 @@ export function buildRequest(opts: SizeOptions, cat: LoadedCatalogs, config?: { 
     util = r.value;
   } else defaulted.util = true;
 
-  return ok({ model, gpu, gpuCount: g.count, users, contextTokens, quant, kvDtype, engine, tp, pp, util, defaulted });
+  const source: ModelSource = config ? (config.source ?? { kind: 'attachment' }) : { kind: 'catalog' };
+  return ok({ model, gpu, gpuCount: g.count, users, contextTokens, quant, kvDtype, engine, tp, pp, util, defaulted, source });
 }

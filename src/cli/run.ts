@@ -78,7 +78,7 @@ export async function runLine(line: string, o: RunOptions = {}): Promise<RunResu
     return { ok: true, output: o.json ? JSON.stringify(res.answer.report, null, 2) : res.answer.reply.text ?? '' };
   }
   if (name === 'recommend') {
-    const res = answerRecommend(parsed.options, ctx);
+    const res = await answerRecommend(parsed.options, ctx);
     if (!res.ok) return { ok: false, output: res.reply.text ?? 'Error' };
     return { ok: true, output: o.json ? JSON.stringify(res.answer.json, null, 2) : res.answer.reply.text ?? '' };
   }

@@ -1,6 +1,7 @@
 // The engine's entry point: SizingRequest -> SizingReport. Pure: catalogs come in as data.
 import type { EngineCatalog } from '../catalog/schema.ts';
 import { parameterCounts } from './architecture.ts';
+import { storedSummary } from './stored.ts';
 import { computeCapacity, type CapacityResult } from './capacity.ts';
 import type { Step } from './formulas.ts';
 import { engineProfile, isLayerSplitEngine } from './engines/index.ts';
@@ -223,6 +224,31 @@ function offloadNote(req: SizingRequest, ev: LayoutEval, notes: Note[]): void {
   });
 }
 
+/** Where the weights came from when the checkpoint's headers were read, and what engines load of them. */
+function storedNote(req: SizingRequest, notes: Note[]): void {
+  const st = req.model.stored;
+  if (!st) return;
+  const where = req.source?.repo ? `${req.source.repo}${req.source.revision ? ` @ ${req.source.revision.slice(0, 7)}` : ''}` : 'the checkpoint';
+  if (st.quant !== req.quant.id) {
+    notes.push({
+      code: 'source.storedOther',
+      params: { stored: st.quant, quant: req.quant.id, where },
+      message: `${where} stores ${st.quant} weights; quant:${req.quant.id} is estimated from the architecture, not read from a checkpoint.`,
+    });
+    return;
+  }
+  const { loadedBytes, mtpBytes, visionBytes } = storedSummary(st);
+  const gguf = req.engine.id === 'llamacpp' || req.engine.id === 'ollama';
+  const parts: string[] = [];
+  if (visionBytes > 0) parts.push(gguf ? `the vision tower (${fmtBytes(visionBytes)}) is not counted: llama.cpp loads it from a separate mmproj file` : `the vision tower (${fmtBytes(visionBytes)}) is loaded with the language model`);
+  if (mtpBytes > 0) parts.push(`the MTP / next-token layers (${fmtBytes(mtpBytes)}) are not counted: engines load them only with speculative decoding`);
+  notes.push({
+    code: 'source.stored',
+    params: { where, container: st.container, tensors: st.tensors.length, stored: fmtBytes(st.totalBytes), loaded: fmtBytes(loadedBytes) },
+    message: `Weights are the bytes ${where} stores (${st.container} headers, ${st.tensors.length} tensor rows, ${fmtBytes(st.totalBytes)} in all), not a formula${parts.length ? `; ${parts.join('; ')}` : ''}.`,
+  });
+}
+
 export function fmtBytes(b: number): string {
   if (b >= GiB) return `${(b / GiB).toFixed(2)} GiB`;
   if (b >= 2 ** 20) return `${(b / 2 ** 20).toFixed(1)} MiB`;
@@ -269,6 +295,7 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
   notes.push(...ev.notes);
   mythNotes(req, ev.kv.bytesPerTokenModel, notes);
   weightNote(req, counts.total, ev.weights.totalBytes, notes);
+  storedNote(req, notes);
   if (req.contextTokens > req.model.maxPosition)
     notes.push({ code: 'context.exceeds', params: { context: req.contextTokens, model: req.model.name, max: req.model.maxPosition }, message: `${req.contextTokens} tokens exceeds ${req.model.name}'s maximum context of ${req.model.maxPosition}.` });
   if (cap.usersLimitedBy === 'maxSeqs')
@@ -380,6 +407,7 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
       boundBy: perf.boundBy,
     },
     cost: costOf(req.gpu, req.gpuCount, perf.decodeTokensPerSecondTotal, opts.explain ? steps : undefined),
+    source: req.source ?? { kind: 'catalog' },
     notes,
   };
   if (opts.explain) report.explain = steps;

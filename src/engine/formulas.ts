@@ -171,6 +171,7 @@ const f = (id: string, label: string, expr: string, unit: Unit, byteVars: string
 export const F = {
   // ---- weights
   tensorBytes: f('weights.kind', 'weights of one tensor kind', 'params * bits / 8', 'bytes'),
+  storedBytes: f('weights.stored', "weights of one tensor kind as the checkpoint stores them (sum of its header's tensor byte ranges)", 'storedBytes * padFactor', 'bytes', ['storedBytes']),
   ropeCache: f('weights.rope', "vLLM's rotary cos/sin cache buffer", 'maxPosition * rotaryDim * dtypeBytes', 'bytes'),
 
   // ---- KV cache per token, per layer

@@ -20,6 +20,25 @@ export const GGML_BITS: Record<string, number> = {
   IQ4_XS: (136 * 8) / 256,
   IQ4_NL: (18 * 8) / 32,
   MXFP4: (17 * 8) / 32,
+  // Types a downloaded GGUF may carry beyond the ftypes Headroom models (block bytes from ggml-common.h; the same
+  // figures as GGML_QUANT_SIZES in @huggingface/gguf's quant-descriptions.ts). Used for stored GGUF tensors.
+  Q8_1: (36 * 8) / 32,
+  Q8_K: (292 * 8) / 256,
+  IQ1_S: (50 * 8) / 256,
+  IQ1_M: (56 * 8) / 256,
+  IQ2_XXS: (66 * 8) / 256,
+  IQ2_XS: (74 * 8) / 256,
+  IQ2_S: (82 * 8) / 256,
+  IQ3_XXS: (98 * 8) / 256,
+  IQ3_S: (110 * 8) / 256,
+  TQ1_0: (54 * 8) / 256,
+  TQ2_0: (66 * 8) / 256,
+  NVFP4: (36 * 8) / 64,
+  I8: 8,
+  I16: 16,
+  I32: 32,
+  I64: 64,
+  F64: 64,
 };
 
 /** Base ggml type of each ftype (the type a tensor gets when no rule bumps it). */

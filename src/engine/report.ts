@@ -119,6 +119,13 @@ export const SizingReportSchema = z.object({
     boundBy: z.enum(['memory', 'compute', 'interconnect']),
   }),
   cost: CostSchema,
+  /** Where the architecture came from: the catalog, a Hub repo at a commit, or an attached config.json. */
+  source: z.object({
+    kind: z.enum(['catalog', 'hub', 'attachment']),
+    repo: z.string().optional(),
+    revision: z.string().optional(),
+    file: z.string().optional(),
+  }),
   notes: z.array(NoteSchema),
   explain: z.array(StepSchema).optional(),
 });

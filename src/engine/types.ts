@@ -1,5 +1,6 @@
 // Typed data the pure engine works on. Catalog entries (src/catalog) are converted into these.
 import type { EngineCatalog, TensorKind } from '../catalog/schema.ts';
+import type { StoredWeights } from './stored.ts';
 
 export type { TensorKind };
 
@@ -84,6 +85,8 @@ export interface Architecture {
   publishedTotalParams?: number;
   publishedActiveParams?: number;
   ropeScaling?: string;
+  /** What the checkpoint really stores (safetensors / GGUF headers): weights come from these bytes when the quant matches. */
+  stored?: StoredWeights;
 }
 
 export interface Gpu {
@@ -146,6 +149,15 @@ export interface EngineSpec {
   version?: string;
 }
 
+export interface ModelSource {
+  kind: 'catalog' | 'hub' | 'attachment';
+  /** Hub repo id (`org/name`), and the file for a GGUF. */
+  repo?: string;
+  /** Commit sha the files were read at. */
+  revision?: string;
+  file?: string;
+}
+
 /** The normalized question. */
 export interface SizingRequest {
   model: Architecture;
@@ -160,6 +172,8 @@ export interface SizingRequest {
   pp?: number;
   /** Engine memory fraction (vLLM gpu_memory_utilization, SGLang mem_fraction_static). */
   util?: number;
+  /** Where the architecture came from (catalog entry, Hub repo at a commit, attached config.json). */
+  source?: ModelSource;
   /** What the user typed or what was defaulted, for notes. */
   defaulted: Partial<Record<'engine' | 'quant' | 'kv' | 'users' | 'context' | 'util' | 'tp', boolean>>;
 }

@@ -1,7 +1,13 @@
 // Weight memory: per tensor kind for the whole model, and what each GPU holds under a TP x PP layout.
 import { F, type Step } from './formulas.ts';
 import { GGML_BITS, ggufBits, ggufMxfp4Type, isGguf } from './gguf.ts';
+import type { StoredWeights } from './stored.ts';
 import type { Architecture, QuantFormat, TensorGroup, TensorKind } from './types.ts';
+
+/** The checkpoint's stored tensors, when the requested format is the one it stores (else weights follow the formula). */
+export function storedFor(arch: Architecture, q: QuantFormat): StoredWeights | undefined {
+  return arch.stored && arch.stored.quant === q.id ? arch.stored : undefined;
+}
 
 export interface WeightOptions {
   tp: number;
@@ -61,7 +67,7 @@ export function splitLayers(layers: number, pp: number): number[][] {
 }
 
 /** Fraction of a tensor one TP rank holds. */
-function tpShare(t: TensorGroup, arch: Architecture, tp: number): number {
+function tpShare(t: Pick<TensorGroup, 'kind' | 'part'>, arch: Architecture, tp: number): number {
   if (tp === 1) return 1;
   switch (t.kind) {
     case 'norm':
@@ -91,23 +97,13 @@ export function computeWeights(arch: Architecture, q: QuantFormat, o: WeightOpti
   const kindBits = new Map<TensorKind, number>();
   const pad = o.expertPadFactor ?? 1;
 
-  for (const t of arch.tensors) {
-    if (t.kind === 'vision' && o.gguf) continue;
-    let bits: number;
-    if (gguf || (o.gguf && q.id === 'mxfp4')) bits = bitsFor(t, q, arch, o.dtypeBits, o.gguf);
-    else {
-      const cached = kindBits.get(t.kind);
-      if (cached === undefined) {
-        bits = bitsFor(t, q, arch, o.dtypeBits, o.gguf);
-        kindBits.set(t.kind, bits);
-      } else bits = cached;
-    }
-    const bytes = ((t.params * bits) / 8) * (t.kind === 'routedExperts' ? pad : 1);
+  // Where one tensor's bytes go: its layer's stage (TP share), embeddings / lm_head sharded over the padded vocab,
+  // the vision tower on the first stage, the final norm on the last.
+  const place = (t: Pick<TensorGroup, 'kind' | 'part' | 'layer'>, bytes: number, bytesPerVocabRow: number) => {
     byKind[t.kind] = (byKind[t.kind] ?? 0) + bytes;
-    if (explain) paramsByKind[t.kind] = (paramsByKind[t.kind] ?? 0) + t.params;
     if (t.kind === 'routedExperts') {
       expertBytes += bytes;
-      if (o.expertsOnHost) continue;
+      if (o.expertsOnHost) return;
     }
     if (t.layer !== undefined) {
       perStage[o.pp === 1 ? 0 : stageOf[t.layer]] += o.tp === 1 ? bytes : bytes * tpShare(t, arch, o.tp);
@@ -115,10 +111,10 @@ export function computeWeights(arch: Architecture, q: QuantFormat, o: WeightOpti
       if (t.kind === 'embedding' && o.embeddingOnHost) {
         // llama.cpp keeps token_embd on the host; a tied model gets a duplicated output tensor on the last GPU.
         if (arch.tiedEmbeddings) perStage[o.pp - 1] += bytes;
-        continue;
+        return;
       }
       const padded = Math.ceil(arch.vocab / o.vocabPad) * o.vocabPad;
-      const shard = (padded / o.tp) * arch.hidden * (bits / 8);
+      const shard = (padded / o.tp) * bytesPerVocabRow;
       if (t.kind === 'embedding') {
         perStage[0] += shard;
         // Tied embeddings: the last stage builds its own lm_head copy.
@@ -126,16 +122,49 @@ export function computeWeights(arch: Architecture, q: QuantFormat, o: WeightOpti
       } else perStage[o.pp - 1] += shard;
     } else if (t.kind === 'vision') perStage[0] += bytes;
     else perStage[o.pp - 1] += bytes; // final norm
+  };
+
+  const stored = storedFor(arch, q);
+  if (stored) {
+    // The checkpoint's own bytes, tensor by tensor (exact dtype, scales, zero points, padding included).
+    for (const t of stored.tensors) {
+      if (t.notLoaded) continue;
+      if (t.kind === 'vision' && o.gguf) continue;
+      const bytes = t.bytes * (t.kind === 'routedExperts' ? pad : 1);
+      place(t, bytes, bytes / arch.vocab);
+    }
+    if (explain) {
+      for (const kind of Object.keys(byKind) as TensorKind[]) {
+        const raw = stored.tensors.filter((t) => t.kind === kind && !t.notLoaded && !(t.kind === 'vision' && o.gguf)).reduce((a, t) => a + t.bytes, 0);
+        F.storedBytes.eval({ storedBytes: raw, padFactor: kind === 'routedExperts' ? pad : 1 }, steps, `weights: ${kind}`);
+      }
+    }
+  } else {
+    for (const t of arch.tensors) {
+      if (t.kind === 'vision' && o.gguf) continue;
+      let bits: number;
+      if (gguf || (o.gguf && q.id === 'mxfp4')) bits = bitsFor(t, q, arch, o.dtypeBits, o.gguf);
+      else {
+        const cached = kindBits.get(t.kind);
+        if (cached === undefined) {
+          bits = bitsFor(t, q, arch, o.dtypeBits, o.gguf);
+          kindBits.set(t.kind, bits);
+        } else bits = cached;
+      }
+      const bytes = ((t.params * bits) / 8) * (t.kind === 'routedExperts' ? pad : 1);
+      if (explain) paramsByKind[t.kind] = (paramsByKind[t.kind] ?? 0) + t.params;
+      place(t, bytes, arch.hidden * (bits / 8));
+    }
   }
   for (let s = 0; s < o.pp; s++) perStage[s] += o.ropeCacheBytes;
-  if (o.gguf && arch.ropeScaling === 'llama3') {
+  if (o.gguf && arch.ropeScaling === 'llama3' && !stored) {
     // GGUF stores Llama-3 RoPE frequency factors as one F32 tensor rope_freqs[rotary_dim / 2].
     const b = (arch.rotaryDim / 2) * 4;
     byKind.norm = (byKind.norm ?? 0) + b;
     perStage[o.pp - 1] += b;
   }
 
-  if (explain) {
+  if (explain && !stored) {
     for (const kind of Object.keys(byKind) as TensorKind[]) {
       const params = paramsByKind[kind] ?? 0;
       const bits = ((byKind[kind] ?? 0) * 8) / Math.max(1, params);

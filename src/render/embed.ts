@@ -4,7 +4,7 @@ import type { Locale } from '../../commands/types.ts';
 import type { SizingReport } from '../engine/report.ts';
 import { bytesHuman, int, rate, seconds, tokens } from './format.ts';
 import { layoutText, noteText, t } from './i18n.ts';
-import { engineLabel, insteadLines, layoutShape, memoryRows, orderedNotes, table, title, verdict, verdictIcon, verdictWord, type InsteadOption } from './text.ts';
+import { engineLabel, insteadLines, layoutShape, memoryRows, orderedNotes, sourceText, table, title, verdict, verdictIcon, verdictWord, type InsteadOption } from './text.ts';
 
 export const COLOURS = { fits: 0x2ecc71, tight: 0xf1c40f, no: 0xe74c3c, error: 0x95a5a6, info: 0x5865f2 } as const;
 
@@ -57,6 +57,7 @@ export function sizeEmbed(r: SizingReport, locale: Locale, request: string, inst
     `${verdictIcon(v)} **${verdictWord(v, locale)}** — ${s.usersAt(String(r.request.users), ctx)}`,
     s.maxUsers(int(r.capacity.maxUsers, locale), ctx),
     s.maxContext(tokens(r.capacity.maxContextTokens), String(r.request.users)),
+    `-# ${sourceText(r, locale)}`,
   ].join('\n');
   const p = r.performance;
   const fields: APIEmbedField[] = [

@@ -43,6 +43,7 @@ const en = {
   recommendTitle: (model: string) => `Hardware for ${model}`,
   recommendNone: 'Nothing in the catalog fits this request, even at 8 GPUs per replica. Try int4 weights, fp8 KV or a shorter context.',
   page: (p: string, n: string) => `Page ${p}/${n}`,
+  source: { catalog: 'Architecture: Headroom catalog', hub: (where: string) => `Architecture: Hugging Face Hub ${where}`, attachment: 'Architecture: the attached config.json' },
 };
 
 const zh: Dict = {
@@ -84,6 +85,7 @@ const zh: Dict = {
   recommendTitle: (model) => `${model} 的硬件推荐`,
   recommendNone: '目录中没有能满足该请求的硬件（每副本 8 卡以内）。可尝试 int4 权重、fp8 KV 或更短上下文。',
   page: (p, n) => `第 ${p}/${n} 页`,
+  source: { catalog: '模型结构：Headroom 目录', hub: (where) => `模型结构：Hugging Face Hub ${where}`, attachment: '模型结构：上传的 config.json' },
 };
 
 export function t(locale: Locale): Dict {

@@ -40,6 +40,14 @@ export function title(r: SizingReport): string {
   return `${r.model.name} · ${r.request.gpuCount}× ${r.gpu.name} · ${r.request.quant.toUpperCase()} · ${engineLabel(r)}`;
 }
 
+/** Where the architecture came from: the catalog, a Hub repo at its commit, or an attached config.json. */
+export function sourceText(r: SizingReport, locale: Locale): string {
+  const s = t(locale).source;
+  const src = r.source;
+  if (src.kind === 'hub') return s.hub(`${src.repo ?? ''}${src.file ? `/${src.file}` : ''}${src.revision ? ` @ ${src.revision.slice(0, 10)}` : ''}`);
+  return src.kind === 'attachment' ? s.attachment : s.catalog;
+}
+
 export function layoutShape(tp: number, pp: number, replicas: number): string {
   return `${replicas > 1 ? `${replicas} × ` : ''}TP${tp}${pp > 1 ? ` × PP${pp}` : ''}`;
 }
@@ -88,6 +96,7 @@ export function renderText(r: SizingReport, locale: Locale = 'en', opts: { expla
   const v = verdict(r);
   const lines: string[] = [];
   lines.push(title(r));
+  lines.push(sourceText(r, locale));
   lines.push(`${verdictIcon(v)} ${verdictWord(v, locale)} — ${s.usersAt(String(r.request.users), tokens(r.request.contextTokens))}`);
   lines.push('');
   lines.push(`${s.capacity}:`);

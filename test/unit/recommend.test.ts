@@ -90,12 +90,12 @@ describe('recommend', () => {
     expect(decodeSizeIt('recommend:s:qwen3-32b|h100|1|1|4096|bf16|bf16|vllm|1|1')).toMatchObject({ ok: false, reason: 'old' });
   });
 
-  it('text and Discord answer show the tiers, each option with its price or "no sourced price", within Discord limits', () => {
+  it('text and Discord answer show the tiers, each option with its price or "no sourced price", within Discord limits', async () => {
     for (const o of [
       { model: 'gemma-2-27b', users: '10', context: '4k', quant: 'int4', gpu: 'rtx4090' },
       { model: 'qwen3-32b', users: '20', context: '8k' },
     ]) {
-      const a = answerRecommend(o, { locale: 'en' });
+      const a = await answerRecommend(o, { locale: 'en' });
       expect(a.ok).toBe(true);
       if (!a.ok) continue;
       const text = a.answer.reply.text!;

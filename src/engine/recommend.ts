@@ -24,8 +24,10 @@ const SPEED_BOUND_MARGIN = 1.5;
 /** GPU counts tried: one node holds up to GPUS_PER_NODE; 16 and 32 are two and four nodes. */
 export const COUNTS = [1, 2, 4, 8, 16, 32];
 
-/** Sold only as whole racks (GB200 NVL72): /size sizes them, /recommend does not offer one card. */
-const RACK_ONLY = new Set(['gb200']);
+/** Sold only as whole NVL72 racks (GB200, GB300; the catalog names them so): /size sizes them, /recommend does not offer a few cards. */
+export function rackOnly(gpu: Gpu): boolean {
+  return /\bNVL72\b/.test(gpu.name);
+}
 
 /** A purchase is compared with cloud rent over the same service life (cost.ts AMORTIZATION_YEARS). */
 const RENT_HOURS_FOR_RANKING = 3 * 8760;
@@ -260,7 +262,7 @@ export function recommend(base: Base, cat: RecommendCatalog, opts: RecommendOpti
   }
   const cands: Cand[] = [];
   for (const gpu of gpus) {
-    if (RACK_ONLY.has(gpu.id)) continue;
+    if (rackOnly(gpu)) continue;
     for (const engine of enginesFor(base, gpu)) {
       const fmt = formatOn(gpu, engine.id, base.quant, quants);
       if (!fmt) continue;
@@ -275,15 +277,14 @@ export function recommend(base: Base, cat: RecommendCatalog, opts: RecommendOpti
   const bought = (c: { gpu: Gpu; count: number }) => c.gpu.visibleBytes * c.count;
   cands.sort((a, b) => a.eco - b.eco || a.usd - b.usd || bought(a) - bought(b) || a.count - b.count || b.gpu.bandwidthGBs - a.gpu.bandwidthGBs);
 
-  // Per tier: up to perTier priced options and a few unpriced ones (an unknown price is not a high one), merged
-  // so that priced options lead and unpriced ones keep up to half the places.
+  // Per tier: priced options by price; unpriced ones fill the places the priced ones leave.
   const byTier = new Map<TierId, RecommendOption[]>();
   const consider = (c: Cand) => {
     const list = byTier.get(c.tier) ?? [];
     const priced = c.usd !== Infinity;
     const nPriced = list.filter((o) => o.rankUsd !== undefined).length;
     // Priced candidates come first in a tier (same ecosystem), so nPriced is final when unpriced ones arrive.
-    if (priced ? nPriced >= perTier : list.length - nPriced >= Math.max(Math.floor(perTier / 2), perTier - nPriced)) return;
+    if (priced ? nPriced >= perTier : list.length - nPriced >= perTier - nPriced) return;
     if (list.some((o) => o.count === c.count && sameCard(o.gpu, c.gpu))) return;
     // The fewest cards of this GPU that do the job: a smaller count that works makes this one redundant.
     if (countsFor(c.gpu, maxGpus).some((n) => n < c.count && size(c.gpu, n, c.engine, c.quant).ok)) return;
@@ -305,13 +306,13 @@ export function recommend(base: Base, cat: RecommendCatalog, opts: RecommendOpti
   for (const [t, list] of byTier) {
     const priced = list.filter((o) => o.rankUsd !== undefined).sort(rank);
     const unpriced = list.filter((o) => o.rankUsd === undefined).sort(rank);
-    const keepUnpriced = Math.min(unpriced.length, Math.max(Math.floor(perTier / 2), perTier - priced.length));
+    const keepUnpriced = Math.min(unpriced.length, Math.max(0, perTier - priced.length));
     byTier.set(t, [...priced.slice(0, perTier - keepUnpriced), ...unpriced.slice(0, keepUnpriced)]);
   }
 
   // ---- more of what you have: its layouts at the count named, or the fewest of it that fit
   const have: RecommendOption[] = [];
-  if (opts.have && !RACK_ONLY.has(opts.have.gpu.id)) {
+  if (opts.have && !rackOnly(opts.have.gpu)) {
     const g = opts.have.gpu;
     for (const engine of enginesFor(base, g)) {
       const fmt = formatOn(g, engine.id, base.quant, quants);

@@ -26,7 +26,7 @@ export function priceText(o: RecommendOption): string {
   if (c.perHourUsd !== undefined) parts.push(`${usd(c.perHourUsd)}/h to rent`);
   const buy = [c.purchaseUsd !== undefined ? usd(c.purchaseUsd) : '', c.purchaseCny !== undefined ? cny(c.purchaseCny) : ''].filter(Boolean).join(' / ');
   if (buy) parts.push(`buy ${buy}`);
-  if (c.perMillionOutputTokensUsd !== undefined) parts.push(`${usd(c.perMillionOutputTokensUsd)} per M output tokens`);
+  if (c.perMillionOutputTokensUsd !== undefined) parts.push(`${usd(c.perMillionOutputTokensUsd)} per M output tokens (${c.basis === 'cloud' ? 'rented' : `bought, ${AMORTIZATION_YEARS} y`})`);
   if (c.basis === 'none') parts.push('no sourced price');
   if (c.powerW !== undefined) parts.push(watts(c.powerW));
   return parts.join(' · ');

@@ -99,12 +99,13 @@ describe('BentoML table (seed 001)', () => {
     const int4 = ask({ model: 'llama-3.1-70b', users: '10', context: '4k', quant: 'int4' });
     expect(direct(int4.req, 'a100-80gb', 1).fits).toBe(true);
     expect(int4.res.options.some((o) => o.count === 1 && o.gpu.marketingGB >= 80)).toBe(true);
-    const fp16 = ask({ model: 'llama-3.1-70b', users: '10', context: '4k', quant: 'fp16' });
+    // "4× A100 80GB or 8× L40": an A100 owner is told four; any 80 GB card offered is offered as four
+    const fp16 = ask({ model: 'llama-3.1-70b', users: '10', context: '4k', quant: 'fp16' }, { have: { gpu: gpu('a100-80gb'), count: 1 } });
     expect(direct(fp16.req, 'a100-80gb', 2).fits).toBe(false);
     expect(direct(fp16.req, 'a100-80gb', 4).fits).toBe(true);
-    const eighty = fp16.res.options.filter((o) => o.gpu.marketingGB === 80 && o.tier !== 'have');
-    expect(eighty.length).toBeGreaterThan(0);
-    for (const o of eighty) expect(o.count).toBe(4);
+    expect(direct(fp16.req, 'l40', 8).fits).toBe(true);
+    expect(fp16.res.tiers.find((t) => t.id === 'have')!.options.every((o) => o.count === 4)).toBe(true);
+    for (const o of fp16.res.options.filter((x) => x.gpu.marketingGB === 80)) expect(o.count).toBe(4);
   });
 });
 

@@ -46,6 +46,8 @@ export function modelFromEntry(e: ModelEntry): Architecture {
     extraParams: e.extraParams?.count,
     publishedTotalParams: e.published.totalParams,
     publishedActiveParams: e.published.activeParams ?? undefined,
+    hfRepo: e.hf.find((h) => /instruct|-it$|chat/i.test(h)) ?? e.hf[0],
+    ollamaTag: e.aliases.find((a) => /^[a-z0-9.\-]+:[a-z0-9.\-]+$/.test(a)),
   });
 }
 

@@ -104,7 +104,7 @@ function layerKinds(cfg: Cfg, modelType: string, layers: number): LayerSpec['att
  */
 export function architectureFromConfig(
   rawCfg: Cfg,
-  meta: { id: string; name: string; extraParams?: number; publishedTotalParams?: number; publishedActiveParams?: number },
+  meta: { id: string; name: string; extraParams?: number; publishedTotalParams?: number; publishedActiveParams?: number; hfRepo?: string; ollamaTag?: string },
 ): Architecture {
   const cfg = flattenConfig(rawCfg);
   const modelType = String(cfg.model_type ?? 'llama');
@@ -297,6 +297,8 @@ export function architectureFromConfig(
     publishedTotalParams: meta.publishedTotalParams,
     publishedActiveParams: meta.publishedActiveParams,
     ropeScaling,
+    hfRepo: meta.hfRepo,
+    ollamaTag: meta.ollamaTag,
   };
 }
 

@@ -408,6 +408,8 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
     },
     cost: costOf(req.gpu, req.gpuCount, perf.decodeTokensPerSecondTotal, opts.explain ? steps : undefined),
     source: req.source ?? { kind: 'catalog' },
+    // A model read from the Hub is served from that repo.
+    launch: profile.launch({ req: req.source?.repo && !req.model.hfRepo ? { ...req, model: { ...req.model, hfRepo: req.source.repo } } : req, ev, usersPerReplica: cap.usersPerReplica, maxModelLen: req.contextTokens, fits: cap.fits }),
     notes,
   };
   if (opts.explain) report.explain = steps;

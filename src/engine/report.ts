@@ -126,6 +126,13 @@ export const SizingReportSchema = z.object({
     revision: z.string().optional(),
     file: z.string().optional(),
   }),
+  /** The command line that makes this estimate true (design.md §2). */
+  launch: z.object({
+    engine: z.string(),
+    command: z.string(),
+    env: z.record(z.string(), z.string()),
+    notes: z.array(z.string()),
+  }),
   notes: z.array(NoteSchema),
   explain: z.array(StepSchema).optional(),
 });

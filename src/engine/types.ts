@@ -87,6 +87,10 @@ export interface Architecture {
   ropeScaling?: string;
   /** What the checkpoint really stores (safetensors / GGUF headers): weights come from these bytes when the quant matches. */
   stored?: StoredWeights;
+  /** Hugging Face repo to serve (the instruct/chat release when the catalog lists one), for launch commands. */
+  hfRepo?: string;
+  /** Ollama library tag ("qwen3:32b"), when the catalog knows one. */
+  ollamaTag?: string;
 }
 
 export interface Gpu {

@@ -91,6 +91,15 @@ export function insteadLines(instead: InsteadOption[], locale: Locale): string[]
   );
 }
 
+/** The copyable launch block: the command that makes the estimate true, then its notes as shell comments. */
+export function launchLines(r: SizingReport, locale: Locale): string[] {
+  const l = r.launch;
+  const out = [`${locale === 'zh-CN' ? '启动命令' : 'Launch'} (${engineName(r.request.engine)}):`];
+  for (const line of l.command.split('\n')) out.push(`  ${line}`);
+  for (const n of l.notes) out.push(`  # ${n}`);
+  return out;
+}
+
 export function renderText(r: SizingReport, locale: Locale = 'en', opts: { explain?: boolean; instead?: InsteadOption[] } = {}): string {
   const s = t(locale);
   const v = verdict(r);
@@ -122,6 +131,8 @@ export function renderText(r: SizingReport, locale: Locale = 'en', opts: { expla
   if (alts.length) {
     lines.push(`  ${s.alternatives}: ${alts.map((a) => `${layoutShape(a.tp, a.pp, a.replicas)} — ${a.reason}`).join('; ')}`);
   }
+  lines.push('');
+  lines.push(...launchLines(r, locale));
   lines.push('');
   lines.push(`${s.notes}:`);
   for (const n of orderedNotes(r)) lines.push(`  • ${noteText(n, locale)}`);

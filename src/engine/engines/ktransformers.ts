@@ -2,12 +2,31 @@
 import type { Gpu, QuantFormat } from '../types.ts';
 import { isApple, isNvidia, no, OK, ROOFLINE_SPEED, modelDtypeKv } from './common.ts';
 import { unpagedBudget } from './transformers.ts';
-import type { EngineProfile, Support } from './types.ts';
+import type { EngineProfile, Launch, LaunchInput, Support } from './types.ts';
+import { ggufFile, repoOf, shell } from './launch.ts';
 
 export function ktransformersSupports(_quant: QuantFormat, gpu: Gpu): Support {
   if (isApple(gpu)) return no(`KTransformers needs CUDA; ${gpu.name} has none`, 'engine:llamacpp (Metal)');
   if (!isNvidia(gpu)) return no(`KTransformers' GPU kernels are CUDA-only`, 'engine:llamacpp with -ot exps=CPU');
   return OK;
+}
+
+/** KTransformers server: routed experts from a GGUF run on the CPU, the rest on the GPU. */
+export function ktransformersLaunch(l: LaunchInput): Launch {
+  const { req } = l;
+  const command = shell(`ktransformers --model_path ${repoOf(req.model)}`, [
+    `--gguf_path ./${ggufFile(req.model, req.quant).replace(/\.gguf$/, '')}/`,
+    '--cpu_infer 32',
+    `--cache_lens ${l.maxModelLen * Math.max(1, l.usersPerReplica)}`,
+    `--max_batch_size ${Math.max(1, l.usersPerReplica)}`,
+    '--port 10002',
+  ]);
+  return {
+    engine: 'ktransformers',
+    command,
+    env: {},
+    notes: ['--gguf_path is a directory with the GGUF of the experts; --cpu_infer is the CPU threads for them (set it to your physical cores). --cache_lens is the KV cache in tokens for all requests together.'],
+  };
 }
 
 export const ktransformers: EngineProfile = {
@@ -23,4 +42,5 @@ export const ktransformers: EngineProfile = {
     return { vocabPad: 1, ropeCacheBytes: 0, embeddingOnHost: false, expertsOnHost: true, gguf: false, expertPadFactor: 1 };
   },
   budget: unpagedBudget,
+  launch: ktransformersLaunch,
 };

@@ -5,7 +5,8 @@ import { F } from '../formulas.ts';
 import { cudaContextBytes, llamacppSettings } from '../overhead.ts';
 import type { Gpu, QuantFormat } from '../types.ts';
 import { OK, ROOFLINE_SPEED } from './common.ts';
-import type { BudgetInput, BudgetPlan, EngineProfile, ProfileInput, Support } from './types.ts';
+import type { BudgetInput, BudgetPlan, EngineProfile, Launch, LaunchInput, ProfileInput, Support } from './types.ts';
+import { ggufFile, repoOf, shell } from './launch.ts';
 
 /** llama.cpp runs every backend (CUDA, ROCm/HIP, Metal, Vulkan, CANN) and loads GGUF; 16-bit and fp8 checkpoints are converted. */
 export function llamacppSupports(_quant: QuantFormat, _gpu: Gpu): Support {
@@ -78,6 +79,37 @@ export function llamaBudget({ inp, pp, kv, weights, steps: s }: BudgetInput): Bu
   };
 }
 
+const LLAMA_KV_FLAG: Record<string, string> = { fp16: 'f16', bf16: 'bf16', q8_0: 'q8_0', q4_0: 'q4_0' };
+
+/** llama-server flags that reproduce the estimate: one n_ctx shared by -np slots, all layers on the GPUs. */
+export function llamaServerArgs(l: LaunchInput): string[] {
+  const { req, ev } = l;
+  const s = ev.settings;
+  const kv = LLAMA_KV_FLAG[req.kvDtype.id];
+  return [
+    `-c ${s.nCtx}`,
+    `-np ${s.nParallel}`,
+    '-ngl 999',
+    `-fa ${s.flashAttn ? 'on' : 'off'}`,
+    kv && kv !== 'f16' ? `-ctk ${kv} -ctv ${kv}` : '',
+    s.expertsOnHost ? '-ot exps=CPU' : '',
+    ev.pp > 1 ? `--tensor-split ${Array.from({ length: ev.pp }, () => '1').join(',')}` : '',
+    s.swaFull ? '--swa-full' : '',
+    l.rope ? `--rope-scaling yarn --rope-scale ${l.rope.factor} --yarn-orig-ctx ${l.rope.originalMax}` : '',
+  ].filter(Boolean);
+}
+
+export function llamacppLaunch(l: LaunchInput): Launch {
+  const { req } = l;
+  const file = ggufFile(req.model, req.quant);
+  const notes = [
+    `${file} stands for a ${req.quant.id.toUpperCase()} GGUF of ${repoOf(req.model)} (or -hf <user>/<repo>-GGUF:${req.quant.id.toUpperCase()} to download one).`,
+    `-c is the total context: ${l.ev.settings.nParallel} slots × ${Math.floor(Number(l.ev.settings.nCtx) / Number(l.ev.settings.nParallel))} tokens; llama.cpp allocates all of it at start-up.`,
+  ];
+  if (!l.fits) notes.push('It does not fit entirely: lower -ngl (layers on the GPU) or add -ot exps=CPU / --n-cpu-moe N to keep MoE experts in host RAM, at CPU speed.');
+  return { engine: 'llamacpp', command: shell(`llama-server -m ${file}`, llamaServerArgs(l)), env: {}, notes };
+}
+
 export const llamacpp: EngineProfile = {
   id: 'llamacpp',
   label: 'llama.cpp',
@@ -89,4 +121,5 @@ export const llamacpp: EngineProfile = {
   supports: llamacppSupports,
   weightOptions: llamaWeightOptions,
   budget: llamaBudget,
+  launch: llamacppLaunch,
 };

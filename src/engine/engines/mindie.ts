@@ -6,7 +6,8 @@
 import { F } from '../formulas.ts';
 import type { Gpu, QuantFormat } from '../types.ts';
 import { cellPoolTokens, fmtGiB, isAscend, no, OK, ROOFLINE_SPEED, modelDtypeKv } from './common.ts';
-import type { EngineProfile, Support } from './types.ts';
+import type { EngineProfile, Launch, LaunchInput, Support } from './types.ts';
+import { repoOf } from './launch.ts';
 
 /** MindIE runs on Ascend NPUs only: bf16/fp16, and msModelSlim W8A8 / W8A16 / W4A16 checkpoints. */
 export function mindieSupports(quant: QuantFormat, gpu: Gpu): Support {
@@ -14,6 +15,30 @@ export function mindieSupports(quant: QuantFormat, gpu: Gpu): Support {
   if (['fp8', 'nvfp4', 'mxfp4'].includes(quant.id)) return no(`${gpu.name} has no FP8/FP4 units; MindIE loads msModelSlim W8A8 instead`, 'quant:int8 (W8A8 from msModelSlim, same memory as FP8)');
   if (['awq', 'gptq', 'nf4'].includes(quant.id) || quant.family === 'gguf') return no(`MindIE does not load ${quant.id.toUpperCase()} files; quantize with msModelSlim (W8A8, W4A16)`, 'quant:int8');
   return OK;
+}
+
+/** MindIE: config.json fields (ModelDeployConfig / ModelConfig / ScheduleConfig) and NPU_MEMORY_FRACTION, then the daemon. */
+export function mindieLaunch(l: LaunchInput): Launch {
+  const { req, ev } = l;
+  const s = ev.settings;
+  const devices = Array.from({ length: ev.tp }, (_, i) => i);
+  const cfg = {
+    BackendConfig: {
+      npuDeviceIds: [devices],
+      ModelDeployConfig: {
+        maxSeqLen: l.maxModelLen,
+        maxInputTokenLen: l.maxModelLen,
+        ModelConfig: [{ modelName: repoOf(req.model).split('/').pop(), modelWeightPath: `/data/${repoOf(req.model).split('/').pop()}`, worldSize: ev.tp, npuMemSize: -1 }],
+      },
+      ScheduleConfig: { cacheBlockSize: s.cacheBlockSize, maxPrefillTokens: s.maxPrefillTokens, maxBatchSize: s.maxBatchSize },
+    },
+  };
+  const env = { NPU_MEMORY_FRACTION: String(s.npuMemoryFraction) };
+  const command = `# merge into $MIES_INSTALL_PATH/conf/config.json:\n# ${JSON.stringify(cfg)}\nexport NPU_MEMORY_FRACTION=${s.npuMemoryFraction}\ncd $MIES_INSTALL_PATH && ./bin/mindieservice_daemon`;
+  const notes = [`npuMemSize -1 lets MindIE size the KV cache itself (NPU_MEMORY_FRACTION × total − weights − workspace).`];
+  if (req.quant.id === 'int8') notes.push(`modelWeightPath must hold W8A8 weights made with msModelSlim from ${repoOf(req.model)}.`);
+  if (ev.replicas > 1) notes.push(`Run ${ev.replicas} instances (modelInstanceNumber or separate daemons), each on its own ${ev.tp} NPUs.`);
+  return { engine: 'mindie', command, env, notes };
 }
 
 export const mindie: EngineProfile = {
@@ -56,4 +81,5 @@ export const mindie: EngineProfile = {
       ],
     };
   },
+  launch: mindieLaunch,
 };

@@ -5,7 +5,8 @@ import { windowPlain } from '../kv.ts';
 import { SGLANG_INIT_BYTES, sglangFraction } from '../overhead.ts';
 import type { Gpu, QuantFormat } from '../types.ts';
 import { caveat, ggufCaveat, cellPoolTokens, fmtGiB, GiB, hasFp8, isAmd, isApple, isAscend, isNvidia, isSm80Plus, no, OK, ROOFLINE_SPEED, GPU_KV } from './common.ts';
-import type { EngineProfile, Support } from './types.ts';
+import type { EngineProfile, Launch, LaunchInput, Support } from './types.ts';
+import { dtypeOverride, nativeFormat, needsQuantizedCheckpoint, nodesOf, quantizedRepo, repoOf, ropeOverrideJson, shell } from './launch.ts';
 
 /**
  * Formats x hardware (SGLang quantization docs; Ascend NPU quantization page: ModelSlim W8A8 / W4A8 / W4A4 on
@@ -33,6 +34,36 @@ export function sglangSupports(quant: QuantFormat, gpu: Gpu): Support {
   if (quant.id === 'nvfp4' && gpu.tflopsFp4 === null) return no('SGLang runs NVFP4 on Blackwell (SM100+) only', 'quant:fp8 or engine:vllm (FP4 Marlin)');
   if (quant.id === 'mxfp4' && !sm80) return no(`${gpu.name} (before sm80) runs no MXFP4 MoE kernel`, 'quant:int4');
   return OK;
+}
+
+/** python -m sglang.launch_server with the settings the estimate assumed (flag names: SGLang server arguments). */
+export function sglangLaunch(l: LaunchInput): Launch {
+  const { req, ev } = l;
+  const { model, quant } = req;
+  const repo = repoOf(model);
+  const notes: string[] = [];
+  const quantized = needsQuantizedCheckpoint(model, quant);
+  const target = quantized ? quantizedRepo(repo, quant) : repo;
+  if (quantized) notes.push(`Serve the ${quant.id.toUpperCase()} checkpoint of ${repo} (${target} stands for it): SGLang reads the format from its config.`);
+  const rope = ropeOverrideJson(l);
+  const dtype = dtypeOverride(l);
+  const gpus = ev.tp * ev.pp * ev.replicas;
+  const command = shell(`python -m sglang.launch_server --model-path ${target}`, [
+    `--tp ${ev.tp}`,
+    ev.pp > 1 && `--pp-size ${ev.pp}`,
+    ev.replicas > 1 && `--dp ${ev.replicas}`,
+    `--mem-fraction-static ${ev.utilUsed}`,
+    `--context-length ${l.maxModelLen}`,
+    `--max-running-requests ${Math.max(1, l.usersPerReplica)}`,
+    req.kvDtype.id === 'fp8' && '--kv-cache-dtype fp8_e4m3',
+    dtype && dtype !== 'float32' && `--dtype ${dtype}`,
+    quant.id === 'fp8' && nativeFormat(model) !== 'fp8' && '--quantization fp8',
+    req.gpu.vendor === 'huawei' && quant.id === 'int8' && '--quantization modelslim',
+    rope && `--json-model-override-args '${rope}'`,
+  ]);
+  if (ev.replicas > 1) notes.push(`--dp ${ev.replicas} runs ${ev.replicas} copies (TP${ev.tp} each) behind SGLang's router.`);
+  if (nodesOf(gpus) > 1) notes.push(`${gpus} GPUs span ${nodesOf(gpus)} nodes: run the same command on each with --nnodes ${nodesOf(gpus)} --node-rank <i> --dist-init-addr <head>:50000.`);
+  return { engine: 'sglang', command, env: {}, notes };
 }
 
 export const sglang: EngineProfile = {
@@ -79,4 +110,5 @@ export const sglang: EngineProfile = {
       ],
     };
   },
+  launch: sglangLaunch,
 };

@@ -4,7 +4,8 @@ import { windowPlain } from '../kv.ts';
 import { cudaContextBytes, vllmNonTorch } from '../overhead.ts';
 import type { Gpu, QuantFormat } from '../types.ts';
 import { caveat, cellPoolTokens, hasFp8, isAmd, isApple, isAscend, isNvidia, isSm80Plus, no, OK, ROOFLINE_SPEED, GPU_KV } from './common.ts';
-import type { EngineProfile, Support } from './types.ts';
+import type { EngineProfile, Launch, LaunchInput, Support } from './types.ts';
+import { needsQuantizedCheckpoint, quantizedRepo, repoOf, shell } from './launch.ts';
 
 /** TGI runs on NVIDIA (CUDA), AMD (ROCm), Intel Gaudi; not on Ascend or Apple. GGUF is not a TGI format. */
 export function tgiSupports(quant: QuantFormat, gpu: Gpu): Support {
@@ -15,6 +16,27 @@ export function tgiSupports(quant: QuantFormat, gpu: Gpu): Support {
   if (quant.id === 'nvfp4' || quant.id === 'mxfp4') return no(`TGI has no ${quant.id.toUpperCase()} kernels`, 'engine:vllm');
   if (isAmd(gpu) && quant.id === 'nf4') return no('bitsandbytes NF4 is CUDA-only', 'quant:int4');
   return OK;
+}
+
+/** text-generation-launcher with the settings the estimate assumed. */
+export function tgiLaunch(l: LaunchInput): Launch {
+  const { req, ev } = l;
+  const repo = repoOf(req.model);
+  const quantized = needsQuantizedCheckpoint(req.model, req.quant);
+  const target = quantized ? quantizedRepo(repo, req.quant) : repo;
+  const command = shell(`text-generation-launcher --model-id ${target}`, [
+    `--num-shard ${ev.tp}`,
+    `--max-input-tokens ${Math.max(1, l.maxModelLen - 1)}`,
+    `--max-total-tokens ${l.maxModelLen}`,
+    `--max-batch-prefill-tokens ${ev.settings.maxBatchPrefillTokens}`,
+    `--cuda-memory-fraction ${ev.settings.cudaMemoryFraction}`,
+    req.kvDtype.id === 'fp8' && '--kv-cache-dtype fp8_e4m3fn',
+    req.quant.id === 'fp8' && req.model.nativeQuant !== 'fp8' && '--quantize fp8',
+    req.quant.id === 'nf4' && '--quantize bitsandbytes-nf4',
+  ]);
+  const notes = ev.replicas > 1 ? [`Run ${ev.replicas} of these (one per group of ${ev.tp} GPUs, CUDA_VISIBLE_DEVICES) behind a load balancer.`] : [];
+  if (quantized) notes.push(`${target} stands for a ${req.quant.id.toUpperCase()} checkpoint of ${repo}.`);
+  return { engine: 'tgi', command, env: {}, notes };
 }
 
 export const tgi: EngineProfile = {
@@ -61,4 +83,5 @@ export const tgi: EngineProfile = {
       ],
     };
   },
+  launch: tgiLaunch,
 };

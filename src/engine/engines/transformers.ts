@@ -5,7 +5,8 @@ import { windowPlain } from '../kv.ts';
 import { cudaContextBytes } from '../overhead.ts';
 import type { Gpu, QuantFormat } from '../types.ts';
 import { caveat, fmtGiB, isAscend, no, OK, ROOFLINE_SPEED, modelDtypeKv } from './common.ts';
-import type { BudgetInput, BudgetPlan, EngineProfile, Support } from './types.ts';
+import type { BudgetInput, BudgetPlan, EngineProfile, Launch, LaunchInput, Support } from './types.ts';
+import { repoOf } from './launch.ts';
 
 export function transformersSupports(quant: QuantFormat, gpu: Gpu): Support {
   if (quant.family === 'gguf') return caveat('quant.gguf.dequant', `transformers dequantizes ${quant.name} GGUF files to 16-bit on load.`, { quant: quant.name });
@@ -48,6 +49,19 @@ export function unpagedBudget({ inp, pp, kv, weights }: BudgetInput): BudgetPlan
   };
 }
 
+/** transformers has no server flags that change memory: the snippet that loads the model the way it was sized. */
+export function transformersLaunch(l: LaunchInput): Launch {
+  const { req } = l;
+  const dtype = req.quant.id === 'fp32' ? 'float32' : req.quant.id === 'fp16' || req.kvDtype.id === 'fp16' ? 'float16' : 'bfloat16';
+  const command = `python -c "from transformers import AutoModelForCausalLM; m = AutoModelForCausalLM.from_pretrained('${repoOf(req.model)}', dtype='${dtype}', device_map='auto')"`;
+  return {
+    engine: 'transformers',
+    command,
+    env: {},
+    notes: [`device_map='auto' spreads the layers over the ${l.ev.pp} GPU${l.ev.pp > 1 ? 's' : ''}; generate() with ${l.usersPerReplica} sequences of ${l.maxModelLen} tokens grows a DynamicCache as sized. For serving, transformers serve (experimental) or vLLM.`],
+  };
+}
+
 export const transformers: EngineProfile = {
   id: 'transformers',
   label: 'transformers',
@@ -61,4 +75,5 @@ export const transformers: EngineProfile = {
     return { vocabPad: 1, ropeCacheBytes: 0, embeddingOnHost: false, expertsOnHost: false, gguf: false, expertPadFactor: 1 };
   },
   budget: unpagedBudget,
+  launch: transformersLaunch,
 };

@@ -6,7 +6,8 @@ import { windowPlain } from '../kv.ts';
 import { cudaContextBytes, vllmNonTorch } from '../overhead.ts';
 import type { Gpu, QuantFormat } from '../types.ts';
 import { cellPoolTokens, fmtGiB, hasFp8, isNvidia, isSm80Plus, no, caveat, OK, ROOFLINE_SPEED, GPU_KV } from './common.ts';
-import type { EngineProfile, Support } from './types.ts';
+import type { EngineProfile, Launch, LaunchInput, Support } from './types.ts';
+import { needsQuantizedCheckpoint, quantizedRepo, repoOf, shell } from './launch.ts';
 
 /** NVIDIA only; FP8 needs FP8 tensor cores (SM89+), NVFP4 Blackwell; no GGUF, no bitsandbytes. */
 export function trtllmSupports(quant: QuantFormat, gpu: Gpu): Support {
@@ -17,6 +18,30 @@ export function trtllmSupports(quant: QuantFormat, gpu: Gpu): Support {
   if (quant.id === 'nvfp4' && gpu.tflopsFp4 === null) return no(`${gpu.name} has no FP4 tensor cores (NVFP4 needs Blackwell)`, 'quant:fp8');
   if (!isSm80Plus(gpu) && quant.id === 'bf16') return caveat('hw.bf16', `${gpu.name} has no bf16 (before sm80): TensorRT-LLM runs the model in fp16, same memory`, { gpu: gpu.name, engine: 'TensorRT-LLM' });
   return OK;
+}
+
+/** trtllm-serve (PyTorch backend) with the settings the estimate assumed. */
+export function trtllmLaunch(l: LaunchInput): Launch {
+  const { req, ev } = l;
+  const repo = repoOf(req.model);
+  const quantized = needsQuantizedCheckpoint(req.model, req.quant) || (req.quant.id === 'fp8' && req.model.nativeQuant !== 'fp8');
+  const target = quantized ? quantizedRepo(repo, req.quant) : repo;
+  const s = ev.settings;
+  const command = shell(`trtllm-serve ${target}`, [
+    '--backend pytorch',
+    `--tp_size ${ev.tp}`,
+    ev.pp > 1 && `--pp_size ${ev.pp}`,
+    `--max_batch_size ${s.maxBatchSize}`,
+    `--max_num_tokens ${s.maxNumTokens}`,
+    `--max_seq_len ${l.maxModelLen}`,
+    `--kv_cache_free_gpu_memory_fraction ${s.freeGpuMemoryFraction}`,
+    req.kvDtype.id === 'fp8' && '--extra_llm_api_options kv_fp8.yaml',
+  ]);
+  const notes: string[] = [];
+  if (req.kvDtype.id === 'fp8') notes.push('kv_fp8.yaml holds "kv_cache_config: { dtype: fp8 }".');
+  if (quantized) notes.push(`${target} stands for a ${req.quant.id.toUpperCase()} checkpoint of ${repo} (TensorRT Model Optimizer / ModelOpt export).`);
+  if (ev.replicas > 1) notes.push(`Run ${ev.replicas} servers, one per group of ${ev.tp * ev.pp} GPUs, behind a load balancer.`);
+  return { engine: 'trtllm', command, env: {}, notes };
 }
 
 export const trtllm: EngineProfile = {
@@ -62,4 +87,5 @@ export const trtllm: EngineProfile = {
       ],
     };
   },
+  launch: trtllmLaunch,
 };

@@ -5,7 +5,7 @@ import type { EngineCatalog } from '../../catalog/schema.ts';
 import type { Step } from '../formulas.ts';
 import type { KvSpec, RequestCostOptions } from '../kv.ts';
 import type { Note } from '../report.ts';
-import type { Architecture, EngineId, Gpu, KvDtype, QuantFormat } from '../types.ts';
+import type { Architecture, EngineId, Gpu, KvDtype, QuantFormat, SizingRequest } from '../types.ts';
 import type { WeightOptions, WeightsResult } from '../weights.ts';
 
 export interface ProfileInput {
@@ -125,6 +125,29 @@ export interface LayoutOffer {
   layerSplit: boolean;
 }
 
+/** The command line (and environment) that makes an estimate true: every memory-relevant setting it assumed. */
+export interface Launch {
+  engine: string;
+  /** Shell command, continued over lines with " \\". */
+  command: string;
+  env: Record<string, string>;
+  notes: string[];
+}
+
+/** What a launch command is derived from: the request, the chosen layout and the engine settings it assumed. */
+export interface LaunchInput {
+  req: SizingRequest;
+  ev: LayoutEval;
+  /** Users one replica serves. */
+  usersPerReplica: number;
+  /** Context the server must accept per request (max_model_len). */
+  maxModelLen: number;
+  /** The estimate fits (otherwise the launch notes say what to change). */
+  fits: boolean;
+  /** RoPE / YaRN override when the context is past max_position_embeddings. */
+  rope?: { factor: number; originalMax: number; type: 'yarn' };
+}
+
 export interface EngineProfile {
   id: EngineId;
   label: string;
@@ -142,4 +165,6 @@ export interface EngineProfile {
   weightOptions(inp: ProfileInput, tp: number, pp: number, dtypeBytes: number, steps?: Step[]): Omit<WeightOptions, 'tp' | 'pp' | 'dtypeBits'>;
   /** How the engine budgets one GPU's memory for this layout. */
   budget(b: BudgetInput): BudgetPlan;
+  /** The command that launches this layout with the settings the estimate assumed. */
+  launch(l: LaunchInput): Launch;
 }

@@ -7,7 +7,8 @@ import type { KvSpec } from '../kv.ts';
 import { vllmCudaGraphs, vllmNonTorch } from '../overhead.ts';
 import type { Gpu, QuantFormat } from '../types.ts';
 import { caveat, ggufCaveat, fmtGiB, hasFp8, isAmd, isApple, isAscend, isNvidia, isSm80Plus, no, OK, pagedWindowRule, ROOFLINE_SPEED, GPU_KV } from './common.ts';
-import type { EngineProfile, ProfileInput, Support } from './types.ts';
+import type { EngineProfile, Launch, LaunchInput, ProfileInput, Support } from './types.ts';
+import { dtypeOverride, nativeFormat, needsQuantizedCheckpoint, nodesOf, quantizedRepo, repoOf, ropeOverrideJson, shell } from './launch.ts';
 
 export function resolveVllmRelease(cat: EngineCatalog['vllm'], version?: string): VllmRelease {
   const sorted = [...cat.releases].sort((a, b) => cmpVersion(a.version, b.version));
@@ -86,6 +87,50 @@ export function vllmSupports(quant: QuantFormat, gpu: Gpu): Support {
   return OK;
 }
 
+/** vllm serve with every setting the estimate assumed (flag names: vLLM engine args). */
+export function vllmLaunch(l: LaunchInput): Launch {
+  const { req, ev } = l;
+  const { model, quant, gpu } = req;
+  const repo = repoOf(model);
+  const notes: string[] = [];
+  const quantized = needsQuantizedCheckpoint(model, quant);
+  let target = quantized ? quantizedRepo(repo, quant) : repo;
+  let quantFlag: string | undefined;
+  if (quant.family === 'gguf') {
+    target = `./${repo.split('/').pop()}-${quant.id.toUpperCase()}.gguf`;
+    notes.push(`GGUF in vLLM is experimental; --tokenizer ${repo} gives it the original tokenizer.`);
+  } else if (quant.id === 'fp8' && nativeFormat(model) !== 'fp8') quantFlag = 'fp8'; // dynamic FP8 of a 16-bit checkpoint
+  else if (quant.id === 'nf4') quantFlag = 'bitsandbytes';
+  else if (gpu.vendor === 'huawei' && quant.id === 'int8') quantFlag = 'ascend';
+  if (quantized && quant.family !== 'gguf')
+    notes.push(`Serve the ${quant.id.toUpperCase()} checkpoint of ${repo} (${target} stands for it; publishers name them differently): vLLM reads the format from its config.`);
+  const release = ev.settings.release;
+  const dp = ev.replicas;
+  const gpus = ev.tp * ev.pp * dp;
+  const rope = ropeOverrideJson(l);
+  const kvFlag = req.kvDtype.id === 'fp8' ? 'fp8' : req.kvDtype.id === 'fp32' ? 'float32' : undefined;
+  const dtype = dtypeOverride(l);
+  const command = shell(`vllm serve ${target}`, [
+    quant.family === 'gguf' && `--tokenizer ${repo}`,
+    `--tensor-parallel-size ${ev.tp}`,
+    ev.pp > 1 && `--pipeline-parallel-size ${ev.pp}`,
+    dp > 1 && `--data-parallel-size ${dp}`,
+    `--max-model-len ${l.maxModelLen}`,
+    `--max-num-seqs ${ev.settings.maxNumSeqs}`,
+    `--max-num-batched-tokens ${ev.settings.maxNumBatchedTokens}`,
+    `--gpu-memory-utilization ${ev.utilUsed}`,
+    kvFlag && `--kv-cache-dtype ${kvFlag}`,
+    dtype && `--dtype ${dtype}`,
+    quantFlag && `--quantization ${quantFlag}`,
+    rope && `--hf-overrides '${rope}'`,
+  ]);
+  notes.push(`Memory rules of vLLM ${req.engine.version ?? `${release}+`}${req.engine.version ? '' : ` (pip install 'vllm>=${release}')`}.`);
+  if (gpu.vendor === 'huawei') notes.push('On Ascend this is vllm-ascend (pip install vllm-ascend) with msModelSlim weights for INT8 (W8A8).');
+  if (dp > 1) notes.push(`--data-parallel-size ${dp} runs ${dp} copies of the model (TP${ev.tp} each) behind one endpoint; separate servers behind a load balancer size the same.`);
+  if (nodesOf(gpus) > 1) notes.push(`${gpus} GPUs span ${nodesOf(gpus)} nodes: start a Ray cluster first (ray start --head on one node, ray start --address on the others); TP stays inside a node.`);
+  return { engine: 'vllm', command, env: {}, notes };
+}
+
 export const vllm: EngineProfile = {
   id: 'vllm',
   label: 'vLLM',
@@ -161,4 +206,5 @@ export const vllm: EngineProfile = {
       ],
     };
   },
+  launch: vllmLaunch,
 };

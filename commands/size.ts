@@ -10,7 +10,7 @@ import { estimate, EstimateError } from '../src/engine/estimate.ts';
 import { nextGpuUp, recommend } from '../src/engine/recommend.ts';
 import type { SizingReport } from '../src/engine/report.ts';
 import type { SizingRequest } from '../src/engine/types.ts';
-import { chartPng } from '../src/render/chart.ts';
+import { chartPngAsync } from '../src/render/chart-pool.ts';
 import { sizeEmbed } from '../src/render/embed.ts';
 import { t } from '../src/render/i18n.ts';
 import { renderText, type InsteadOption } from '../src/render/text.ts';
@@ -205,7 +205,7 @@ export async function answerSize(
     text: renderText(report, ctx.locale, { explain: extra.explain, instead }),
   };
   if (!extra.explain) delete report.explain;
-  if (extra.chart !== false) reply.files = [{ name: CHART_NAME, data: chartPng(report), description: 'GPU memory breakdown' }];
+  if (extra.chart !== false) reply.files = [{ name: CHART_NAME, data: await chartPngAsync(report), description: 'GPU memory breakdown' }];
   return { ok: true, answer: { report, request: built.value, reply } };
 }
 

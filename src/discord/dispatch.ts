@@ -7,7 +7,9 @@ import type {
   APIInteraction,
 } from 'discord-api-types/v10';
 import { replyLocale, type AttachmentRef, type Command, type CommandContext, type Locale, type Reply } from '../../commands/types.ts';
+import { LIMIT_TEXT } from '../render/i18n.ts';
 import { interactionProblem, optionProblem } from './interaction-schema.ts';
+import { AbuseGuard, type AbuseLimits } from './limits.ts';
 import type { Logger } from './log.ts';
 import { InteractionResponder, type InitialSender, type WebhookApi } from './respond.ts';
 
@@ -40,10 +42,10 @@ export interface DispatcherOptions {
   /** Give up on a handler after this long and apologise (the interaction token lives 15 min). */
   handlerTimeoutMs?: number;
   /**
-   * Per-user limit on commands and clicks (autocomplete is exempt), per process: at most `perUser` in
-   * `windowMs`. Set false to disable. Default 12 in 30 s.
+   * Abuse limits (src/discord/limits.ts): token buckets per user and per guild for commands + clicks and for
+   * autocomplete, and a bound on queued work. Set false to disable (tests).
    */
-  rateLimit?: { perUser: number; windowMs: number } | false;
+  rateLimit?: Partial<AbuseLimits> | false;
   attachments?: {
     maxBytes?: number;
     timeoutMs?: number;
@@ -55,16 +57,14 @@ export interface DispatcherOptions {
 /** Acknowledge (defer) on arrival when the handlers queued ahead are expected to take longer than this. */
 const QUEUE_DEFER_MS = 600;
 
-export const DEFAULT_RATE_LIMIT = { perUser: 12, windowMs: 30_000 };
 
 /** Autocomplete matches on at most this many characters of what the user typed. */
 export const AUTOCOMPLETE_QUERY_MAX = 100;
 
-const MESSAGES: Record<Locale, Record<'apology' | 'unknownCommand' | 'unknownButton' | 'unsupported' | 'timeout' | 'rateLimited' | 'malformed' | 'badOption', string>> = {
+const MESSAGES: Record<Locale, Record<'apology' | 'unknownCommand' | 'unknownButton' | 'unsupported' | 'timeout' | 'malformed' | 'badOption', string>> = {
   en: {
     malformed: 'That interaction could not be read (it is malformed); please run the command again.',
     badOption: 'That option value cannot be used: {problem}.',
-    rateLimited: 'You are asking faster than I can answer. Please wait {s} s and try again.',
     apology: 'Sorry, something went wrong while answering that. The error was logged; please try again.',
     unknownCommand: 'I do not know that command; the bot may have been updated. Try again in a minute, or ask an admin to run `npm run deploy`.',
     unknownButton: 'That button belongs to an older version of the bot; run the command again.',
@@ -74,7 +74,6 @@ const MESSAGES: Record<Locale, Record<'apology' | 'unknownCommand' | 'unknownBut
   'zh-CN': {
     malformed: '无法读取这个交互（格式不正确），请重新运行命令。',
     badOption: '该选项值无法使用：{problem}。',
-    rateLimited: '请求太频繁了，请 {s} 秒后再试。',
     apology: '抱歉，回答时出错了。错误已记录，请重试。',
     unknownCommand: '我不认识这个命令，机器人可能刚更新过。请稍后再试，或请管理员运行 `npm run deploy`。',
     unknownButton: '这个按钮属于旧版本的机器人，请重新运行命令。',
@@ -268,21 +267,26 @@ function userIdOf(interaction: APIInteraction): string | undefined {
   return interaction.member?.user?.id ?? interaction.user?.id;
 }
 
+function guildIdOf(interaction: APIInteraction): string | undefined {
+  return 'guild_id' in interaction && typeof interaction.guild_id === 'string' ? interaction.guild_id : undefined;
+}
+
 export class Dispatcher {
   readonly commands: Map<string, Command>;
   private readonly byPrefix = new Map<string, Command>();
   private readonly deferAfterMs: number;
   private readonly handlerTimeoutMs: number;
   private readonly attachmentOpts: { maxBytes: number; timeoutMs: number; extraHosts: string[] };
-  private readonly limiter?: UserRateLimiter;
+  private readonly guard?: AbuseGuard;
+  private readonly maxQueued: number;
   private readonly waiting: Array<() => void> = [];
   private pumping = false;
   /** Moving average of handlers' synchronous time, ms (prior: 50 ms, about a /size with its chart). */
   private cpuMs = 50;
 
   constructor(private readonly opts: DispatcherOptions) {
-    const rl = opts.rateLimit === undefined ? DEFAULT_RATE_LIMIT : opts.rateLimit;
-    if (rl) this.limiter = new UserRateLimiter(rl.perUser, rl.windowMs);
+    if (opts.rateLimit !== false) this.guard = new AbuseGuard(opts.rateLimit ?? {});
+    this.maxQueued = this.guard?.limits.maxQueued ?? Infinity;
     this.commands = new Map(opts.commands.map((c) => [c.definition.name, c]));
     for (const c of opts.commands) if (c.buttonPrefix) this.byPrefix.set(c.buttonPrefix, c);
     this.deferAfterMs = opts.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS;
@@ -292,6 +296,13 @@ export class Dispatcher {
       timeoutMs: opts.attachments?.timeoutMs ?? DEFAULT_ATTACHMENT_TIMEOUT_MS,
       extraHosts: opts.attachments?.extraHosts ?? [],
     };
+  }
+
+  private draining = false;
+
+  /** Stop taking new work (shutdown): new commands and clicks are told to ask again; in-flight ones finish. */
+  drain(): void {
+    this.draining = true;
   }
 
   /** Handle one interaction to the end. Never rejects. */
@@ -309,13 +320,28 @@ export class Dispatcher {
         else if (raw.type !== IT.Ping) await responder.reply(errorReply(MESSAGES[replyLocale(typeof (interaction as { locale?: unknown }).locale === 'string' ? (interaction as { locale: string }).locale : undefined)].malformed));
         return;
       }
-      if ((interaction.type === (IT.ApplicationCommand as number) || interaction.type === (IT.MessageComponent as number)) && this.limiter) {
-        const user = userIdOf(interaction);
-        const wait = user ? this.limiter.take(user) : 0;
-        if (wait > 0) {
-          const locale = replyLocale('locale' in interaction ? interaction.locale : undefined);
-          log.info({ user, waitMs: wait }, 'rate limited');
-          await responder.reply(errorReply(MESSAGES[locale].rateLimited.replace('{s}', String(Math.ceil(wait / 1000)))));
+      if (this.draining && interaction.type !== (IT.Ping as number)) {
+        log.info('interaction refused while shutting down');
+        if (interaction.type === (IT.Autocomplete as number)) await responder.autocomplete([]);
+        else await responder.reply(errorReply(LIMIT_TEXT[replyLocale('locale' in interaction ? interaction.locale : undefined)].restarting));
+        return;
+      }
+      if (this.guard && interaction.type !== (IT.Ping as number)) {
+        const auto = interaction.type === (IT.Autocomplete as number);
+        const { waitMs, scope } = this.guard.check(auto ? 'autocomplete' : 'work', userIdOf(interaction), guildIdOf(interaction));
+        const locale = replyLocale('locale' in interaction ? interaction.locale : undefined);
+        if (waitMs > 0) {
+          log.info({ user: userIdOf(interaction), guild: guildIdOf(interaction), scope, waitMs }, 'rate limited');
+          if (auto) await responder.autocomplete([]);
+          else {
+            const s = String(Math.max(1, Math.ceil(waitMs / 1000)));
+            await responder.reply(errorReply(scope === 'guild' ? LIMIT_TEXT[locale].guildSlowDown(s) : LIMIT_TEXT[locale].slowDown(s)));
+          }
+          return;
+        }
+        if (!auto && this.waiting.length >= this.maxQueued) {
+          log.warn({ queued: this.waiting.length }, 'work queue full; interaction refused');
+          await responder.reply(errorReply(LIMIT_TEXT[locale].busy));
           return;
         }
       }
@@ -339,8 +365,9 @@ export class Dispatcher {
       }
       log.debug({ ms: Date.now() - started }, 'interaction answered');
     } catch (err) {
-      // The reply itself failed (e.g. 10062 Unknown interaction after 3 s). Nothing more can reach the user.
-      log.error({ err, ms: Date.now() - started }, 'could not answer interaction');
+      // The reply itself failed. Nothing more can reach the user.
+      if (err instanceof Error && err.name === 'InteractionExpired') log.info({ code: (err as Error & { code?: number }).code, ms: Date.now() - started }, 'interaction expired before it was answered; dropped');
+      else log.error({ err, ms: Date.now() - started }, 'could not answer interaction');
     }
   }
 
@@ -496,7 +523,8 @@ export class Dispatcher {
         log.error({ ms: this.handlerTimeoutMs }, 'handler timed out');
         reply = errorReply(MESSAGES[ctx.locale].timeout);
       } else {
-        log.error({ err: error, options: ctx.options }, 'handler failed');
+        // One structured line: the interaction id is on the child logger; option names only, never values or tokens.
+        log.error({ err: error, options: Object.keys(ctx.options) }, 'handler failed');
         reply = errorReply(MESSAGES[ctx.locale].apology);
       }
     }

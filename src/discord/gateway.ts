@@ -5,7 +5,7 @@
 import type { APIInteraction } from 'discord-api-types/v10';
 import { Client, Events, GatewayDispatchEvents, GatewayIntentBits } from 'discord.js';
 import type { Command } from '../../commands/types.ts';
-import { DiscordRest } from './api.ts';
+import { DiscordRest, type RestOptions } from './api.ts';
 import { attachmentHostsFor, Dispatcher, type DispatcherOptions } from './dispatch.ts';
 import type { Logger } from './log.ts';
 
@@ -15,6 +15,8 @@ export interface GatewayOptions {
   commands: Command[];
   log: Logger;
   dispatcher?: Partial<Omit<DispatcherOptions, 'commands' | 'webhook' | 'log'>>;
+  /** REST timeouts and retries (api.ts); tests shorten them. */
+  rest?: Pick<RestOptions, 'timeoutMs' | 'attempts' | 'backoffMs'>;
   /** Milliseconds to wait for READY (+ guilds) before giving up. */
   readyTimeoutMs?: number;
 }
@@ -29,7 +31,7 @@ export interface GatewayBot {
 
 export async function startGateway(opts: GatewayOptions): Promise<GatewayBot> {
   const log = opts.log.child({ transport: 'gateway' });
-  const api = new DiscordRest({ apiBase: opts.apiBase });
+  const api = new DiscordRest({ apiBase: opts.apiBase, log, ...opts.rest });
   const extraHosts = attachmentHostsFor(opts.apiBase);
   const dispatcher = new Dispatcher({
     commands: opts.commands,
@@ -81,8 +83,9 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayBot> {
     dispatcher,
     inFlight: () => pending.size,
     async stop() {
-      // Let in-flight answers finish (bounded), then disconnect.
-      await Promise.race([Promise.allSettled([...pending]), new Promise((r) => setTimeout(r, 5_000).unref())]);
+      // New interactions are told to ask again; in-flight answers finish (bounded); then disconnect.
+      dispatcher.drain();
+      await Promise.race([Promise.allSettled([...pending]), new Promise((r) => setTimeout(r, 8_000).unref())]);
       await client.destroy();
       client.rest.clearHashSweeper();
       client.rest.clearHandlerSweeper();

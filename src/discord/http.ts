@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { APIInteraction, APIInteractionResponse } from 'discord-api-types/v10';
 import type { Command } from '../../commands/types.ts';
-import { DiscordRest } from './api.ts';
+import { DiscordRest, type RestOptions } from './api.ts';
 import { attachmentHostsFor, Dispatcher, type DispatcherOptions } from './dispatch.ts';
 import { interactionProblem } from './interaction-schema.ts';
 import type { Logger } from './log.ts';
@@ -22,6 +22,8 @@ export const REQUEST_TIMEOUT_MS = 5_000;
 export const HEADERS_TIMEOUT_MS = 4_000;
 /** Interaction ids already answered, kept to refuse replays (an id is only valid for 15 minutes anyway). */
 export const REPLAY_CACHE_SIZE = 20_000;
+/** On stop, in-flight answers get this long to finish (main.ts exits 1 if stopping takes longer than 10 s). */
+export const DRAIN_MS = 8_000;
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 export interface HttpOptions {
@@ -38,6 +40,8 @@ export interface HttpOptions {
   /** Clock for the signature timestamp check (seconds since epoch); tests move it. */
   nowSeconds?: () => number;
   dispatcher?: Partial<Omit<DispatcherOptions, 'commands' | 'webhook' | 'log'>>;
+  /** REST timeouts and retries (api.ts); tests shorten them. */
+  rest?: Pick<RestOptions, 'timeoutMs' | 'attempts' | 'backoffMs'>;
 }
 
 export interface HttpBot {
@@ -45,7 +49,9 @@ export interface HttpBot {
   port: number;
   url: string;
   dispatcher: Dispatcher;
-  stop(): Promise<void>;
+  /** In flight right now. */
+  inFlight(): number;
+  stop(drainMs?: number): Promise<void>;
 }
 
 /** Hex public key from the Developer Portal -> KeyObject (raw 32 bytes wrapped as SPKI DER). */
@@ -169,7 +175,7 @@ export async function startHttp(opts: HttpOptions): Promise<HttpBot> {
   const log = opts.log.child({ transport: 'http' });
   const key = publicKeyFromHex(opts.publicKey);
   const limit = opts.maxBodyBytes ?? MAX_BODY_BYTES;
-  const api = new DiscordRest({ apiBase: opts.apiBase });
+  const api = new DiscordRest({ apiBase: opts.apiBase, log, ...opts.rest });
   const dispatcher = new Dispatcher({
     commands: opts.commands,
     webhook: api,
@@ -283,12 +289,19 @@ export async function startHttp(opts: HttpOptions): Promise<HttpBot> {
     port,
     url: `http://${shownHost}:${port}/`,
     dispatcher,
-    async stop() {
-      await Promise.race([Promise.allSettled([...pending]), new Promise((r) => setTimeout(r, 5_000).unref())]);
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+    inFlight: () => pending.size,
+    async stop(drainMs = DRAIN_MS) {
+      // Stop taking work: no new connections; requests still arriving get a polite "restarting" answer.
+      dispatcher.drain();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // Finish what is in flight (answers, deferred edits), within a bound.
+      const inFlight = pending.size;
+      const t0 = Date.now();
+      await Promise.race([Promise.allSettled([...pending]), new Promise((r) => setTimeout(r, drainMs).unref())]);
+      log.info({ inFlight, left: pending.size, ms: Date.now() - t0 }, 'stopped');
+      server.closeAllConnections();
+      await closed;
       api.close();
     },
   };

@@ -11,6 +11,9 @@ import { engineLabel, layoutShape, verdict } from './text.ts';
 const require = createRequire(import.meta.url);
 const FONT_DIR = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
 const FONTS = [join(FONT_DIR, 'DejaVuSans.ttf'), join(FONT_DIR, 'DejaVuSans-Bold.ttf')];
+/** For the rasterizing worker (chart-pool.ts): the same fonts and width as chartPng. */
+export const CHART_FONTS: readonly string[] = FONTS;
+export const CHART_WIDTH = 880;
 
 const COLOURS = {
   weights: '#4c72b0',
@@ -104,7 +107,7 @@ export function chartSvg(r: SizingReport): string {
 export function chartPng(r: SizingReport): Buffer {
   const resvg = new Resvg(chartSvg(r), {
     font: { fontFiles: FONTS, loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' },
-    fitTo: { mode: 'width', value: 880 },
+    fitTo: { mode: 'width', value: CHART_WIDTH },
   });
   return Buffer.from(resvg.render().asPng());
 }

@@ -153,3 +153,19 @@ export function noteText(n: Note, locale: Locale): string {
   if (locale === 'zh-CN' && n.params && zhNotes[n.code]) return zhNotes[n.code](n.params);
   return n.message;
 }
+
+/** Abuse-limit notices (src/discord/limits.ts): ephemeral, with the seconds to wait. */
+export const LIMIT_TEXT: Record<Locale, { slowDown: (s: string) => string; guildSlowDown: (s: string) => string; busy: string; restarting: string }> = {
+  en: {
+    slowDown: (s) => `You are asking faster than I can answer. Please wait ${s} s and try again.`,
+    guildSlowDown: (s) => `This server is asking faster than I can answer right now. Please wait ${s} s and try again.`,
+    busy: 'I am answering a lot of questions right now; please try again in a few seconds.',
+    restarting: 'Headroom is restarting; please ask again in a few seconds.',
+  },
+  'zh-CN': {
+    slowDown: (s) => `请求太频繁了，请 ${s} 秒后再试。`,
+    guildSlowDown: (s) => `这个服务器的请求太频繁了，请 ${s} 秒后再试。`,
+    busy: '现在要回答的问题太多了，请过几秒再试。',
+    restarting: 'Headroom 正在重启，请过几秒再问。',
+  },
+};

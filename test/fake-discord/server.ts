@@ -175,6 +175,26 @@ interface FrontRequest {
   receivedAt: number;
 }
 
+export type FaultKind = 'callback' | 'edit' | 'delete' | 'followup';
+export type FaultStatus = 429 | 500 | 502 | 503 | 404 | 401 | 'hang';
+interface Fault {
+  kind: FaultKind;
+  status: FaultStatus;
+  times: number;
+  retryAfterS: number;
+  /** Discord JSON error code for 4xx faults (10062 Unknown interaction, 50027 Invalid webhook token). */
+  code?: number;
+}
+
+/** Which interaction route a REST request is, for fault injection. */
+function faultKindOf(method: string, path: string): FaultKind | undefined {
+  if (method === 'POST' && /^\/api\/v10\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return 'callback';
+  const m = /^\/api\/v10\/webhooks\/\d+\/[^/]+(\/messages\/(@original|%40original))?$/.exec(path);
+  if (!m) return undefined;
+  if (!m[1]) return method === 'POST' ? 'followup' : undefined;
+  return method === 'PATCH' ? 'edit' : method === 'DELETE' ? 'delete' : undefined;
+}
+
 interface FrontResponse {
   status: number;
   headers: Record<string, string>;
@@ -338,6 +358,10 @@ export class FakeDiscord {
   readonly botUser: APIUser;
   readonly violations: Violation[] = [];
   readonly requests: RecordedRequest[] = [];
+  /** Faults answered instead of the real route (see injectFault), in order. */
+  readonly faultHits: { kind: FaultKind; status: FaultStatus; at: number; path: string }[] = [];
+  private readonly faults: Fault[] = [];
+  private readonly hanging = new Set<() => void>();
   readonly globalCommands: StoredCommand[] = [];
   readonly guildCommands = new Map<string, StoredCommand[]>();
   readonly downloads: { path: string; at: number; status: number }[] = [];
@@ -875,6 +899,31 @@ export class FakeDiscord {
       const data = new Uint8Array(Buffer.from(JSON.stringify(body)));
       return { status, headers: { 'content-type': 'application/json', 'content-length': String(data.length) }, body: data };
     };
+    const fk = faultKindOf(method, url.pathname);
+    const fault = fk && this.faults.find((f) => f.kind === fk && f.times > 0);
+    if (fault) {
+      fault.times--;
+      this.faultHits.push({ kind: fault.kind, status: fault.status, at: Date.now(), path: url.pathname.replace(/\/[^/]+\/(callback|messages)/, '/[token]/$1') });
+      if (fault.status === 'hang') {
+        // Never answered until the stand-in closes (the bot must cut it with its own timeout).
+        return new Promise<FrontResponse>((resolve) => {
+          const done = () => resolve(reply(503, { code: 0, message: 'closed' }));
+          this.hanging.add(done);
+        });
+      }
+      if (fault.status === 429) {
+        const data = new Uint8Array(Buffer.from(JSON.stringify({ message: 'You are being rate limited.', retry_after: fault.retryAfterS, global: false })));
+        record.status = 429;
+        this.requests.push(record);
+        return {
+          status: 429,
+          headers: { 'content-type': 'application/json', 'content-length': String(data.length), 'retry-after': String(Math.ceil(fault.retryAfterS)), 'x-ratelimit-scope': 'user' },
+          body: data,
+        };
+      }
+      if (fault.code) return reply(fault.status, { code: fault.code, message: fault.code === 10062 ? 'Unknown interaction' : 'Invalid Webhook Token' });
+      return reply(fault.status, { code: 0, message: `${fault.status}: Server Error` });
+    }
     try {
       if (url.pathname.startsWith('/attachments/')) return await this.serveFile(url.pathname, method, record);
       const m = /^\/api\/v(\d+)(\/.*)$/.exec(url.pathname);
@@ -1222,7 +1271,23 @@ export class FakeDiscord {
 
   // ------------------------------------------------------------------ shutdown
 
+  /**
+   * Answer the next `times` REST requests of one kind (callback, deferred edit, delete, follow-up) with a fault
+   * instead: 429 with `retry_after` seconds, a 5xx, or no answer at all ('hang'). `times: Infinity` for every one.
+   */
+  injectFault(f: { kind: FaultKind; status: FaultStatus; times?: number; retryAfterS?: number; code?: number }): void {
+    this.faults.push({ kind: f.kind, status: f.status, times: f.times ?? 1, retryAfterS: f.retryAfterS ?? 1, code: f.code });
+  }
+
+  /** Remove every injected fault and release hanging requests. */
+  clearFaults(): void {
+    this.faults.length = 0;
+    for (const h of this.hanging) h();
+    this.hanging.clear();
+  }
+
   async close(): Promise<void> {
+    this.clearFaults();
     this.closed ??= (async () => {
       for (const c of this.gatewayClients.values()) c.open = false;
       this.gatewayClients.clear();

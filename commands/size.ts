@@ -228,6 +228,10 @@ export const size: Command = {
     ],
   },
   buttonPrefix: 'size',
+  async warm() {
+    await answerSize({ model: 'qwen3-8b', gpu: 'rtx4090' }, { locale: 'en', options: {} });
+    await answerSize({ model: 'qwen3-32b', gpu: 'a10', users: '64' }, { locale: 'en', options: {} }); // one that does not fit: the search
+  },
   mayBeSlow: (ctx) => ctx.attachment !== undefined || isHubModel(ctx.options.model),
   async execute(ctx) {
     const opts: SizeOptions = {};

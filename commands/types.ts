@@ -65,6 +65,11 @@ export interface Command {
   buttonMode?: 'new' | 'update';
   /** Handle a button click whose custom_id starts with `${buttonPrefix}:`. The whole state is in the id. */
   button?(customId: string, ctx: CommandContext): Promise<Reply>;
+  /**
+   * Load what the first answer needs (catalogs, compiled formulas, the chart worker) before the transport takes
+   * traffic, so the first interactions after a start are not held behind a one-second cold start.
+   */
+  warm?(): Promise<void>;
   /** True when execute may take long enough that the transport should defer first. */
   mayBeSlow?(ctx: CommandContext): boolean;
 }

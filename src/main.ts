@@ -8,6 +8,9 @@ import { createLogger, type Logger } from './discord/log.ts';
 
 async function runDiscord(config: Config, log: Logger): Promise<() => Promise<void>> {
   const { commands } = await loadCommands();
+  const t0 = Date.now();
+  await Promise.all(commands.map((c) => c.warm?.()));
+  log.info({ ms: Date.now() - t0 }, 'warmed up');
   if (config.mode === 'gateway') {
     const { startGateway } = await import('./discord/gateway.ts');
     const bot = await startGateway({ token: config.token!, apiBase: config.apiBase, commands, log });

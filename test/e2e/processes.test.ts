@@ -7,12 +7,15 @@ import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../fake-discord/index.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tsx = `${root}node_modules/.bin/tsx`;
+// `npm start` is `node --import tsx src/main.ts`: one process, so SIGTERM reaches the bot itself (the tsx
+// wrapper SIGKILLs its child when that child's event loop is busy for more than ~30 ms when the signal comes).
+const tsxLoader = pathToFileURL(`${root}node_modules/tsx/dist/loader.mjs`).href;
 const hasRegistry = existsSync(`${root}commands/index.ts`);
 // Children run in an empty directory, so a developer's real ./.env can never be picked up by a test.
 const cwd = mkdtempSync(join(tmpdir(), 'headroom-e2e-'));
@@ -26,7 +29,7 @@ interface Child {
 }
 
 function run(script: string, env: Record<string, string>): Child {
-  const p = spawn(tsx, [`${root}${script}`], {
+  const p = spawn(process.execPath, ['--import', tsxLoader, `${root}${script}`], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'test', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -162,6 +165,53 @@ describe.skipIf(!hasRegistry)('e2e: entry points as processes', () => {
     clearTimeout(timer);
     expect(code).toBe(0);
     expect(out).toMatch(/H100/);
+  });
+
+  it('SIGTERM in the middle of a burst on the HTTP endpoint: every accepted interaction is answered, exit 0', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const spki = publicKey.export({ format: 'der', type: 'spki' });
+    const port = await freePort();
+    const c = spawnTracked('src/main.ts', {
+      DISCORD_PUBLIC_KEY: spki.subarray(spki.length - 32).toString('hex'),
+      DISCORD_APPLICATION_ID: fake.applicationId,
+      PORT: String(port),
+      DISCORD_API_BASE: fake.apiBase,
+    });
+    await c.waitFor(/HTTP interactions endpoint listening/, 15_000);
+    const url = `http://127.0.0.1:${port}/`;
+    const models = ['qwen3-32b', 'llama3.1-8b', 'qwen3-8b', 'llama3.1-70b'];
+    const burst = Array.from({ length: 30 }, (_, i) =>
+      fake
+        .deliverHttp(url, fake.chatInput('size', { model: models[i % 4]!, gpu: i % 3 ? 'h100' : 'a10x8', users: 1 + i }, { user: { id: String(10n ** 17n + BigInt(i)), username: `u${i}` } }), privateKey, { timeoutMs: 15_000 })
+        .then(
+          (o) => ({ accepted: true as const, o }),
+          (err: Error) => ({ accepted: false as const, err: `${err.message} ${String((err as { cause?: unknown }).cause)}` }), // connection refused after the signal: never accepted
+        ),
+    );
+    // Signal once the first answer is back, while the rest are in flight or queued.
+    await Promise.race([burst[0], new Promise((r) => setTimeout(r, 5000))]);
+    c.kill('SIGTERM');
+    const results = await Promise.all(burst);
+    const code = await c.code;
+    if (code !== 0) console.log(c.stdout.slice(-3000), c.stderr.slice(-2000));
+    expect(code).toBe(0);
+    const accepted = results.filter((r) => r.accepted);
+    expect(accepted.length).toBeGreaterThan(0);
+    for (const r of accepted) {
+      if (!r.accepted) continue;
+      expect(r.o.timedOut).toBe(false);
+      const text = JSON.stringify(r.o.answer ?? {});
+      // A real answer, or (arrived while stopping) the polite ask-again line; never nothing.
+      expect(r.o.answer?.embeds?.length || /restarting/.test(text)).toBeTruthy();
+    }
+    console.log(`[sigterm] ${accepted.length} of 30 accepted and answered, ${30 - accepted.length} refused at the door`);
+    fake.takeViolations();
+  });
+
+  it('npm start with PORT=0x1F90 exits 1 naming PORT', async () => {
+    const c = spawnTracked('src/main.ts', { DISCORD_PUBLIC_KEY: 'a'.repeat(64), DISCORD_APPLICATION_ID: '123456789012345678', PORT: '0x1F90' });
+    expect(await c.code).toBe(1);
+    expect(c.stderr).toMatch(/PORT must be a plain decimal port number/);
   });
 
   it('npm start with a malformed variable exits 1 with one line per problem', async () => {

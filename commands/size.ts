@@ -3,7 +3,7 @@ import type { APIActionRowComponent, APIButtonComponent, APIComponentInMessageAc
 import { ApplicationCommandOptionType, ButtonStyle, ComponentType } from 'discord-api-types/v10';
 import { catalogs } from '../src/catalog/load.ts';
 import { safeText } from '../src/catalog/user-text.ts';
-import { buildRequest, MAX_CONTEXT, MAX_GPUS, MAX_USERS, type ModelInput, type SizeOptions, type UserError } from '../src/catalog/parse.ts';
+import { buildRequest, checkOptions, MAX_CONTEXT, MAX_GPUS, MAX_USERS, type ModelInput, type SizeOptions, type UserError } from '../src/catalog/parse.ts';
 import { z } from 'zod';
 import { customIdSchema, decimalField, enumField, idField, intField, optional, type Decoded, type FieldCodec } from './custom-id.ts';
 import { estimate, EstimateError } from '../src/engine/estimate.ts';
@@ -171,6 +171,9 @@ export async function answerSize(
   extra: { explain?: boolean; config?: ModelInput; chart?: boolean } = {},
 ): Promise<{ ok: true; answer: SizeAnswer } | { ok: false; reply: Reply; error: UserError }> {
   const cat = catalogs();
+  // Types and lengths first, before any lookup (a Hub lookup included).
+  const checked = checkOptions(opts);
+  if (!checked.ok) return { ok: false, reply: errorReply(ctx.locale, checked.error), error: checked.error };
   let config = extra.config;
   if (!config) {
     const r = await resolveModelInput(opts.model);

@@ -75,8 +75,8 @@ export function optionJson(o: RecommendOption): RecommendOptionJson {
     price: priced ? { usd: c.purchaseUsd ?? null, cny: c.purchaseCny ?? null, perHourUsd: c.perHourUsd ?? null, source: c.sources.join('; '), date: c.date } : null,
     costPerMillionTokensUsd: c.perMillionOutputTokensUsd ?? null,
     powerW: c.powerW ?? null,
-    reason: o.reason,
-    cannot: o.cannot,
+    reason: o.reason.message,
+    cannot: o.cannot.map((n) => n.message),
   };
 }
 

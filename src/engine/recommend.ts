@@ -9,7 +9,7 @@ import { estimate, EstimateError } from './estimate.ts';
 import { isGguf } from './gguf.ts';
 import { engineProfile } from './engines/index.ts';
 import { GPUS_PER_NODE } from './layout.ts';
-import type { SizingReport } from './report.ts';
+import type { Note, SizingReport } from './report.ts';
 import type { EngineId, EngineSpec, Gpu, QuantFormat, SizingRequest } from './types.ts';
 import { computeWeights } from './weights.ts';
 import { parameterCounts } from './architecture.ts';
@@ -69,8 +69,10 @@ export interface RecommendOption {
   report: SizingReport;
   /** Ranking cost, USD: purchase, or cloud rent over the same service life; undefined when no price is known. */
   rankUsd?: number;
-  reason: string;
-  cannot: string[];
+  /** One line: layout, users, speed, context (`reason.message` in English; params for other languages). */
+  reason: Note;
+  /** What it cannot do (stable codes: rec.pcie, rec.nodes, rec.ascend, rec.apple, rec.rocm, rec.ctx, rec.slow, rec.format, or the engine's hw.* note). */
+  cannot: Note[];
   /** Below the speed floor (only options on the hardware the user has are kept then). */
   slow: boolean;
 }
@@ -99,17 +101,19 @@ function enginesFor(base: Base, gpu: Gpu): EngineSpec[] {
  * The format this engine runs on this hardware for the requested one, and its caveat: the format itself, or the
  * alternative the engine module names (FP8 -> W8A8 on Ascend, AWQ -> Q4_K_M on llama.cpp); null when neither runs.
  */
-export function formatOn(gpu: Gpu, engine: EngineId, quant: QuantFormat, quants?: Map<string, QuantFormat>): { quant: QuantFormat; cannot: string[] } | null {
+export function formatOn(gpu: Gpu, engine: EngineId, quant: QuantFormat, quants?: Map<string, QuantFormat>): { quant: QuantFormat; cannot: Note[] } | null {
   const profile = engineProfile(engine);
   const sup = profile.supports(quant, gpu);
-  if (sup.ok) return { quant, cannot: sup.note ? [sup.note.message.replace(/\.$/, '')] : [] };
+  const trim = (n: Note): Note => ({ ...n, message: n.message.replace(/\.$/, '') });
+  if (sup.ok) return { quant, cannot: sup.note ? [trim(sup.note)] : [] };
   const altId = /^quant:([a-z0-9_]+)/.exec(sup.alternative ?? '')?.[1];
   const alt = altId ? quants?.get(altId) : undefined;
   if (!alt) return null;
   const again = profile.supports(alt, gpu);
   // Only a format at least as precise: FP8 -> W8A8 or AWQ -> Q4_K_M, never FP8 -> 4-bit.
   if (!again.ok || alt.bitsPerWeight < quant.bitsPerWeight - 0.5) return null;
-  return { quant: alt, cannot: [`${quant.name} does not run here with ${profile.label}: sized as ${alt.name}`, ...(again.note ? [again.note.message.replace(/\.$/, '')] : [])] };
+  const params = { from: quant.name, engine: profile.label, to: alt.name };
+  return { quant: alt, cannot: [{ code: 'rec.format', params, message: `${quant.name} does not run here with ${profile.label}: sized as ${alt.name}` }, ...(again.note ? [trim(again.note)] : [])] };
 }
 
 export function tierOf(gpu: Gpu, count: number): TierId {
@@ -153,26 +157,35 @@ function countsFor(gpu: Gpu, maxGpus: number): number[] {
 
 const k = (n: number) => (n >= 1024 ? `${Math.round(n / 1024)}k` : String(n));
 
-function cannotFor(gpu: Gpu, count: number, report: SizingReport, engine: EngineSpec, base: Base, floor: number): string[] {
-  const out: string[] = [];
-  if (gpu.interconnect === 'pcie' && report.layout.tp > 1) out.push(`PCIe only: the TP${report.layout.tp} all-reduce runs over PCIe`);
-  if (count > GPUS_PER_NODE) out.push(`${Math.ceil(count / GPUS_PER_NODE)} nodes: needs InfiniBand / RoCE between them`);
-  if (gpu.vendor === 'huawei') out.push('CUDA-only engines and kernels unavailable: serve with vllm-ascend or MindIE');
-  else if (gpu.unified) out.push(`no CUDA: vLLM / SGLang unavailable; ${engine.id === 'ollama' ? 'Ollama' : 'llama.cpp'} on Metal, one machine`);
-  else if (gpu.vendor === 'amd') out.push('ROCm: CUDA-only kernels (Marlin, FlashInfer) unavailable');
+function cannotFor(gpu: Gpu, count: number, report: SizingReport, engine: EngineSpec, base: Base, floor: number): Note[] {
+  const out: Note[] = [];
+  const tp = report.layout.tp;
+  if (gpu.interconnect === 'pcie' && tp > 1) out.push({ code: 'rec.pcie', params: { tp }, message: `PCIe only: the TP${tp} all-reduce runs over PCIe` });
+  const nodes = Math.ceil(count / GPUS_PER_NODE);
+  if (count > GPUS_PER_NODE) out.push({ code: 'rec.nodes', params: { nodes }, message: `${nodes} nodes: needs InfiniBand / RoCE between them` });
+  if (gpu.vendor === 'huawei') out.push({ code: 'rec.ascend', params: {}, message: 'CUDA-only engines and kernels unavailable: serve with vllm-ascend or MindIE' });
+  else if (gpu.unified) {
+    const eng = engine.id === 'ollama' ? 'Ollama' : 'llama.cpp';
+    out.push({ code: 'rec.apple', params: { engine: eng }, message: `no CUDA: vLLM / SGLang unavailable; ${eng} on Metal, one machine` });
+  } else if (gpu.vendor === 'amd') out.push({ code: 'rec.rocm', params: {}, message: 'ROCm: CUDA-only kernels (Marlin, FlashInfer) unavailable' });
   const maxCtx = report.capacity.maxContextTokens;
-  if (maxCtx < 0.95 * base.model.maxPosition && maxCtx < 1.5 * base.contextTokens) out.push(`at most ${k(maxCtx)} tokens each for ${base.users} users (model allows ${k(base.model.maxPosition)})`);
+  if (maxCtx < 0.95 * base.model.maxPosition && maxCtx < 1.5 * base.contextTokens) {
+    const params = { context: k(maxCtx), users: base.users, max: k(base.model.maxPosition) };
+    out.push({ code: 'rec.ctx', params, message: `at most ${params.context} tokens each for ${base.users} users (model allows ${params.max})` });
+  }
   const tps = report.performance.decodeTokensPerSecondPerUser;
-  if (tps < floor) out.push(`under ${floor} tok/s per user (~${tps.toFixed(1)})`);
+  if (tps < floor) out.push({ code: 'rec.slow', params: { floor, tps: tps.toFixed(1) }, message: `under ${floor} tok/s per user (~${tps.toFixed(1)})` });
   return out;
 }
 
-function reasonFor(o: { report: SizingReport; count: number }, base: Base): string {
+function reasonFor(o: { report: SizingReport; count: number }, base: Base): Note {
   const r = o.report;
   const l = r.layout;
   const shape = `${l.replicas > 1 ? `${l.replicas} × ` : ''}TP${l.tp}${l.pp > 1 ? ` × PP${l.pp}` : ''}`;
-  const spare = r.capacity.maxUsers >= 2 * base.users ? `room for ${r.capacity.maxUsers} users` : `${r.capacity.maxUsers} users fit`;
-  return `${shape}: ${spare} at ${k(base.contextTokens)}, ~${r.performance.decodeTokensPerSecondPerUser.toFixed(0)} tok/s each, ${k(r.capacity.maxContextTokens)} context for ${base.users}`;
+  const room = r.capacity.maxUsers >= 2 * base.users;
+  const params = { shape, maxUsers: r.capacity.maxUsers, room: room ? 1 : 0, context: k(base.contextTokens), tps: r.performance.decodeTokensPerSecondPerUser.toFixed(0), maxContext: k(r.capacity.maxContextTokens), users: base.users };
+  const spare = room ? `room for ${params.maxUsers} users` : `${params.maxUsers} users fit`;
+  return { code: 'rec.reason', params, message: `${shape}: ${spare} at ${params.context}, ~${params.tps} tok/s each, ${params.maxContext} context for ${base.users}` };
 }
 
 interface Sized {
@@ -236,7 +249,7 @@ export function recommend(base: Base, cat: RecommendCatalog, opts: RecommendOpti
     return s;
   };
 
-  const make = (gpu: Gpu, count: number, engine: EngineSpec, quant: QuantFormat, fmtCannot: string[], report: SizingReport, tier: TierId): RecommendOption => ({
+  const make = (gpu: Gpu, count: number, engine: EngineSpec, quant: QuantFormat, fmtCannot: Note[], report: SizingReport, tier: TierId): RecommendOption => ({
     gpu,
     count,
     tier,
@@ -255,7 +268,7 @@ export function recommend(base: Base, cat: RecommendCatalog, opts: RecommendOpti
     count: number;
     engine: EngineSpec;
     quant: QuantFormat;
-    fmtCannot: string[];
+    fmtCannot: Note[];
     tier: TierId;
     eco: number;
     usd: number;

@@ -13,7 +13,7 @@ const ASKED = [
   'rtx2080ti', 'rtx3070', 'rtx3080', 'rtx4070ti', 'rtx4060ti-16gb', 'rtx5070ti', 'rtx5080', 'rtx3090', 'rtx4090', 'rtx5090',
   'm1', 'm1-pro', 'm1-max', 'm1-ultra', 'm2', 'm2-pro', 'm2-max', 'm2-ultra', 'm3', 'm3-pro', 'm3-max', 'm3-ultra',
   'm4', 'm4-pro', 'm4-max', 'm5', 'm5-pro', 'm5-max',
-  'dgx-spark', 'b300', 'mi355x', 'ascend-910c', 'atlas-800i-a3',
+  'dgx-spark', 'b300', 'gb300', 'mi355x', 'ascend-910c', 'atlas-800i-a3',
   'rtx-pro-6000', 'rtx-pro-6000-maxq', 'rtx-pro-6000-server', 'h20-96gb', 'l20', 'h200-nvl',
   'a10', 'a100-80gb', 'h100-sxm', 'h200', 'b200', 'l40s', 'l4', 't4', 'mi300x', 'mi325x', 'ascend-910b3', 'atlas-800i-a2',
 ];
@@ -29,7 +29,7 @@ describe('gpus.yaml coverage', () => {
     ['RTX 2080 Ti', 'rtx2080ti'], ['3080', 'rtx3080'], ['rtx 3070', 'rtx3070'], ['4070 ti', 'rtx4070ti'], ['4070', 'rtx4070'],
     ['m1 ultra', 'm1-ultra'], ['M4 Pro', 'm4-pro'], ['m5 max', 'm5-max'], ['gb10', 'dgx-spark'], ['DGX Spark', 'dgx-spark'],
     ['rtx pro 6000', 'rtx-pro-6000'], ['rtx pro 6000 max-q', 'rtx-pro-6000-maxq'], ['RTX PRO 6000 Blackwell Server Edition', 'rtx-pro-6000-server'],
-    ['910c', 'ascend-910c'], ['Atlas 800I A3', 'ascend-910c', 8], ['atlas-800i-a3', 'ascend-910c', 8], ['gb10x2', 'dgx-spark', 2], ['mi350x', 'mi350x'],
+    ['910c', 'ascend-910c'], ['gb300', 'gb300'], ['Atlas 800I A3', 'ascend-910c', 8], ['atlas-800i-a3', 'ascend-910c', 8], ['gb10x2', 'dgx-spark', 2], ['mi350x', 'mi350x'],
   ] as Array<[string, string, number?]>)('%s resolves to %s', (typed, id, count = 1) => {
     expect(indexes(cat).gpus.resolve(typed)).toEqual({ id, count });
   });

@@ -33,6 +33,19 @@ describe('prices.yaml', () => {
     }
   });
 
+  // The cards the seed documents and issue 6 recommend most often: each has a sourced price.
+  it.each([
+    ['h100-sxm', 'both'], ['h200', 'both'], ['b200', 'both'], ['a100-80gb', 'both'], ['a100-40gb', 'cloud'], ['l40s', 'both'], ['l4', 'both'],
+    ['a10', 'both'], ['a10g', 'cloud'], ['t4', 'both'], ['rtx4090', 'both'], ['rtx5090', 'both'], ['rtx3090', 'purchase'],
+    ['rtx-pro-6000', 'purchase'], ['rtx-pro-6000-server', 'cloud'], ['rtx-a6000', 'purchase'], ['rtx6000-ada', 'purchase'],
+    ['mi300x', 'both'], ['mi325x', 'cloud'], ['m3-ultra', 'purchase'], ['dgx-spark', 'purchase'], ['h20-96gb', 'purchase'],
+  ] as const)('%s has a %s price', (id, kind) => {
+    const p = cat.prices.get(id);
+    expect(p, id).toBeDefined();
+    if (kind !== 'cloud') expect(p!.purchase, id).toBeDefined();
+    if (kind !== 'purchase') expect(p!.cloud, id).toBeDefined();
+  });
+
   it('China-market prices carry their own page and date when they differ from the USD figure', () => {
     for (const p of cat.prices.values()) {
       const b = p.purchase;

@@ -183,8 +183,28 @@ export const F = {
     'numValueHeads * keyHeadDim * valueHeadDim * stateBytes + (2 * numKeyHeads * keyHeadDim + numValueHeads * valueHeadDim) * (convKernel - 1) * convBytes',
     'bytes',
   ),
+  kvFullKV: f('kv.fullKV', 'KV bytes per token, one attention layer whose K and V head dims differ', 'kvHeads * (headDim + vHeadDim) * kvBytes', 'bytes'),
+  kvDsMlaFp8: f(
+    'kv.dsMlaFp8',
+    'KV bytes per token, one DeepSeek-sparse-attention MLA layer in fp8_ds_mla layout (fp8 latent + one fp32 scale per 128 + bf16 rope key)',
+    'kvLoraRank + kvLoraRank / quantBlock * 4 + qkRopeHeadDim * 2',
+    'bytes',
+  ),
+  kvIndexer: f('kv.indexer', 'indexer key cache per token, one DSA layer (fp8 key + one fp32 scale per 128)', 'indexHeadDim + indexHeadDim / quantBlock * 4', 'bytes'),
+  kvMamba2State: f(
+    'kv.mamba2',
+    'Mamba-2 state per sequence, one layer: SSM state (heads x head_dim x d_state) + conv state over x, B, C',
+    'numHeads * headDim * stateSize * stateBytes + (numHeads * headDim + 2 * nGroups * stateSize) * (convKernel - 1) * convBytes',
+    'bytes',
+  ),
+  kvKdaState: f(
+    'kv.kda',
+    'Kimi Delta Attention state per sequence, one layer: per-head K x V state + short-conv state of q, k, v',
+    'numHeads * headDim * headDim * stateBytes + 3 * numHeads * headDim * (convKernel - 1) * convBytes',
+    'bytes',
+  ),
   kvHeadsPerRank: f('kv.headsPerRank', 'KV heads held per GPU (replicated when tp > kvHeads)', 'max(1, ceil(kvHeads / tp))', 'count'),
-  kvPerToken: f('kv.perToken', 'KV bytes per token (all context-growing layers)', 'fullLayers * fullLayerBytes + windowLayers * windowLayerBytes', 'bytes'),
+  kvPerToken: f('kv.perToken', 'KV bytes per token (all attention layers: full-context ones + windowed ones up to their window)', 'fullLayersBytes + windowLayersBytes', 'bytes'),
 
   // ---- vLLM
   vllmBudget: f('vllm.budget', 'vLLM budget = gpu_memory_utilization x CUDA-visible total', 'ceil(util * total)', 'bytes', ['total']),

@@ -10,8 +10,10 @@ export interface LayerKv {
   bytesPerToken: number;
   /** Tokens this layer keeps at most (window / chunk); undefined = the whole context. */
   window?: number;
-  /** Constant per-sequence state (linear attention), bytes on one TP rank. */
+  /** Constant per-sequence state (linear attention, Mamba-2, KDA), bytes on one TP rank, in the engine's state dtypes. */
   stateBytes: number;
+  /** The same state in elements (llama.cpp keeps recurrent state in F32). */
+  stateElems: number;
 }
 
 export interface KvSpec {
@@ -27,46 +29,104 @@ export interface KvSpec {
   stageMemo: Map<Set<number>, StageKv>;
 }
 
-/** Gated DeltaNet state is kept in the model dtype by vLLM / SGLang (conv and SSM state). */
+/** How an engine lays out the caches that differ between engines (set by the engine profile). */
+export interface KvRules {
+  /** Gemma 4 global layers with attention_k_eq_v: cache K once (true) or K and V (false). */
+  kEqVOnce?: boolean;
+  /** Bytes per element of conv state; SSM state follows the checkpoint's mamba_ssm dtype when `honourSsmDtype`. */
+  modelDtypeBytes?: number;
+  honourSsmDtype?: boolean;
+}
+
+/** Conv state of linear / Mamba layers is kept in the model dtype by vLLM / SGLang. */
 const LINEAR_STATE_BYTES = 2;
 
-export function kvSpec(arch: Architecture, kvBytes: number, tp: number, explain: boolean): KvSpec {
+/** One attention layer's KV bytes per token (full / sliding / chunked): K + V heads x head dims. */
+function attentionKv(L: LayerSpec, arch: Architecture, kvBytes: number, tp: number, rules: KvRules, s?: Step[]): number {
+  const kvHeads = L.kvHeads ?? arch.kvHeads;
+  const headDim = L.headDim ?? arch.headDim;
+  const vHeadDim = L.kEqV && rules.kEqVOnce ? 0 : (L.vHeadDim ?? headDim);
+  const heads = tp === 1 ? kvHeads : F.kvHeadsPerRank.eval({ kvHeads, tp });
+  if (vHeadDim === headDim) return F.kvFull.eval({ kvHeads: heads, headDim, kvBytes }, s);
+  return F.kvFullKV.eval({ kvHeads: heads, headDim, vHeadDim, kvBytes }, s);
+}
+
+/** MLA latent (+ the DSA indexer key). fp8 DSA caches use the fp8_ds_mla layout: 512 fp8 + 4 fp32 scales + 64 bf16 rope = 656 B. */
+function mlaKv(arch: Architecture, kvBytes: number, s?: Step[]): number {
+  const m = arch.mla!;
+  if (!arch.indexer) return F.kvMla.eval({ kvLoraRank: m.kvLoraRank, qkRopeHeadDim: m.qkRopeHeadDim, kvBytes }, s);
+  const latent =
+    kvBytes === 1
+      ? F.kvDsMlaFp8.eval({ kvLoraRank: m.kvLoraRank, qkRopeHeadDim: m.qkRopeHeadDim, quantBlock: 128 }, s)
+      : F.kvMla.eval({ kvLoraRank: m.kvLoraRank, qkRopeHeadDim: m.qkRopeHeadDim, kvBytes }, s);
+  const idx = F.kvIndexer.eval({ indexHeadDim: arch.indexer.headDim, quantBlock: 128 }, s);
+  return latent + idx;
+}
+
+/** Per-sequence state of one linear layer on one TP rank: elements and bytes. */
+function linearState(arch: Architecture, tp: number, rules: KvRules, s?: Step[]): { bytes: number; elems: number } {
+  const l = arch.linear!;
+  const conv = rules.modelDtypeBytes ?? LINEAR_STATE_BYTES;
+  const ssm = rules.honourSsmDtype && l.ssmStateBytes ? l.ssmStateBytes : conv;
+  if (l.kind === 'gated_deltanet') {
+    const scope = { numValueHeads: l.numValueHeads / tp, keyHeadDim: l.keyHeadDim, valueHeadDim: l.valueHeadDim, numKeyHeads: l.numKeyHeads / tp, convKernel: l.convKernel, stateBytes: ssm, convBytes: conv };
+    return { bytes: F.kvLinearState.eval(scope, s), elems: F.kvLinearState.eval({ ...scope, stateBytes: 1, convBytes: 1 }) };
+  }
+  if (l.kind === 'mamba2') {
+    // groups are split over TP when they divide, else replicated (vLLM extra_groups_for_head_shards)
+    const groups = l.nGroups % tp === 0 ? l.nGroups / tp : l.nGroups;
+    const scope = { numHeads: l.numHeads / tp, headDim: l.headDim, stateSize: l.stateSize, nGroups: groups, convKernel: l.convKernel, stateBytes: ssm, convBytes: conv };
+    return { bytes: F.kvMamba2State.eval(scope, s), elems: F.kvMamba2State.eval({ ...scope, stateBytes: 1, convBytes: 1 }) };
+  }
+  const scope = { numHeads: l.numHeads / tp, headDim: l.headDim, convKernel: l.convKernel, stateBytes: ssm, convBytes: conv };
+  return { bytes: F.kvKdaState.eval(scope, s), elems: F.kvKdaState.eval({ ...scope, stateBytes: 1, convBytes: 1 }) };
+}
+
+export function kvSpec(arch: Architecture, kvBytes: number, tp: number, explain: boolean, rules: KvRules = {}): KvSpec {
   const steps: Step[] = [];
   const s = explain ? steps : undefined;
   const kvHeadsPerRank = arch.mla ? 1 : F.kvHeadsPerRank.eval({ kvHeads: arch.kvHeads, tp }, s);
-  const full1 = arch.mla
-    ? F.kvMla.eval({ kvLoraRank: arch.mla.kvLoraRank, qkRopeHeadDim: arch.mla.qkRopeHeadDim, kvBytes }, s)
-    : F.kvFull.eval({ kvHeads: arch.kvHeads, headDim: arch.headDim, kvBytes }, s);
-  const fullRank = arch.mla ? full1 : F.kvFull.eval({ kvHeads: kvHeadsPerRank, headDim: arch.headDim, kvBytes });
-  let state1 = 0;
-  let stateRank = 0;
-  if (arch.linear) {
-    const l = arch.linear;
-    const scope = {
-      numValueHeads: l.numValueHeads,
-      keyHeadDim: l.keyHeadDim,
-      valueHeadDim: l.valueHeadDim,
-      numKeyHeads: l.numKeyHeads,
-      convKernel: l.convKernel,
-      stateBytes: LINEAR_STATE_BYTES,
-      convBytes: LINEAR_STATE_BYTES,
-    };
-    state1 = F.kvLinearState.eval(scope, s);
-    stateRank = F.kvLinearState.eval({ ...scope, numValueHeads: l.numValueHeads / tp, numKeyHeads: l.numKeyHeads / tp });
+  const mla1 = arch.mla ? mlaKv(arch, kvBytes, s) : 0;
+  const state1 = arch.linear ? linearState(arch, 1, rules, s) : { bytes: 0, elems: 0 };
+  const stateRank = arch.linear ? (tp === 1 ? state1 : linearState(arch, tp, rules)) : state1;
+  // Explain each distinct attention shape once.
+  const shown = new Set<string>();
+  const layers: LayerKv[] = [];
+  let fullBytes = 0;
+  let windowBytes = 0;
+  for (const L of arch.layerSpecs) {
+    const base = { layer: L.index, kind: L.attention, stateBytes: 0, stateElems: 0 };
+    if (L.attention === 'linear') {
+      layers.push({ ...base, bytesPerToken: 0, stateBytes: stateRank.bytes, stateElems: stateRank.elems });
+      continue;
+    }
+    if (L.attention === 'none' || L.kvShared) {
+      layers.push({ ...base, kind: 'none', bytesPerToken: 0 });
+      continue;
+    }
+    let one: number;
+    let rank: number;
+    if (L.attention === 'mla') {
+      one = mla1;
+      rank = mla1; // the latent is replicated on every TP rank
+    } else {
+      const key = `${L.kvHeads ?? arch.kvHeads}/${L.headDim ?? arch.headDim}/${L.vHeadDim ?? ''}/${L.kEqV ? 1 : 0}`;
+      const show = s && !shown.has(key) ? s : undefined;
+      shown.add(key);
+      one = attentionKv(L, arch, kvBytes, 1, rules, show);
+      rank = tp === 1 ? one : attentionKv(L, arch, kvBytes, tp, rules);
+    }
+    layers.push({ ...base, bytesPerToken: rank, window: L.window });
+    if (L.window) windowBytes += one;
+    else fullBytes += one;
   }
-  const layers: LayerKv[] = arch.layerSpecs.map((L) => {
-    if (L.attention === 'linear') return { layer: L.index, kind: 'linear', bytesPerToken: 0, stateBytes: stateRank };
-    return { layer: L.index, kind: L.attention, bytesPerToken: fullRank, window: L.window, stateBytes: 0 };
-  });
-  const fullLayers = layers.filter((l) => l.kind === 'full' || l.kind === 'mla').length;
-  const windowLayers = layers.filter((l) => l.kind === 'sliding' || l.kind === 'chunked').length;
   const linearLayers = layers.filter((l) => l.kind === 'linear').length;
-  const bytesPerTokenModel = F.kvPerToken.eval({ fullLayers, fullLayerBytes: full1, windowLayers, windowLayerBytes: full1 }, s);
+  const bytesPerTokenModel = F.kvPerToken.eval({ fullLayersBytes: fullBytes, windowLayersBytes: windowBytes }, s);
   return {
     layers,
     bytesPerTokenModel,
-    bytesPerTokenFullModel: fullLayers * full1,
-    stateBytesModel: linearLayers * state1,
+    bytesPerTokenFullModel: fullBytes,
+    stateBytesModel: linearLayers * state1.bytes,
     kvHeadsPerRank,
     steps,
     stageMemo: new Map(),
@@ -99,6 +159,7 @@ export function stageKv(spec: KvSpec, layerSet: Set<number>): StageKv {
   for (const l of spec.layers) {
     if (!layerSet.has(l.layer)) continue;
     if (l.kind === 'linear') out.stateBytes += l.stateBytes;
+    else if (l.kind === 'none') continue;
     else if ((l.kind === 'sliding' || l.kind === 'chunked') && l.window) {
       const w = out.windows.find((x) => x.kind === l.kind && x.window === l.window);
       if (w) w.bytesPerToken += l.bytesPerToken;

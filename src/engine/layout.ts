@@ -19,10 +19,10 @@ export function tpInvalidReason(arch: Architecture, tp: number, quant: QuantForm
     const kv = arch.kvHeads;
     if (tp < kv ? kv % tp !== 0 : tp % kv !== 0) return `${kv} KV heads and tp=${tp} do not divide each other`;
   }
-  if (arch.linear) {
-    if (arch.linear.numValueHeads % tp !== 0 || arch.linear.numKeyHeads % tp !== 0)
-      return `linear-attention heads (${arch.linear.numKeyHeads}/${arch.linear.numValueHeads}) are not divisible by tp=${tp}`;
-  }
+  const l = arch.linear;
+  if (l?.kind === 'gated_deltanet') {
+    if (l.numValueHeads % tp !== 0 || l.numKeyHeads % tp !== 0) return `linear-attention heads (${l.numKeyHeads}/${l.numValueHeads}) are not divisible by tp=${tp}`;
+  } else if (l && l.numHeads % tp !== 0) return `${l.kind === 'mamba2' ? 'Mamba-2' : 'KDA'} heads (${l.numHeads}) are not divisible by tp=${tp}`;
   // Group-quantized weights need every sharded input width to be a whole number of groups.
   const group = ['int4', 'awq', 'gptq'].includes(quant.id) ? 128 : quant.id === 'fp8' && arch.nativeQuant === 'fp8' ? 128 : 0;
   if (group) {

@@ -22,7 +22,7 @@ export function evaluateLayout(inp: ProfileInput, tp: number, pp: number, replic
   const steps: Step[] = [];
   const s = inp.explain ? steps : undefined;
   const d = modelDtypeBytes(quant);
-  const kv = kvSpec(arch, inp.kv.bytes, tp, inp.explain);
+  const kv = kvSpec(arch, inp.kv.bytes, tp, inp.explain, { modelDtypeBytes: d, ...profile.kvRules });
   if (inp.explain) steps.push(...kv.steps);
 
   const weights = computeWeights(arch, quant, { tp, pp, dtypeBits: 8 * d, ...profile.weightOptions(inp, tp, pp, d, s) }, inp.explain);

@@ -5,14 +5,26 @@ import type { StoredWeights } from './stored.ts';
 export type { TensorKind };
 
 /** How one decoder layer attends, which decides its KV cache. */
-export type AttentionKind = 'full' | 'sliding' | 'chunked' | 'mla' | 'linear';
+/** 'linear' = a fixed state per sequence (Gated DeltaNet, Mamba-2, Kimi Delta Attention); 'none' = no token mixer (Nemotron-H MLP / MoE layers, NAS no-op attention). */
+export type AttentionKind = 'full' | 'sliding' | 'chunked' | 'mla' | 'linear' | 'none';
 
 export interface LayerSpec {
   index: number;
   attention: AttentionKind;
   /** Window (sliding) or chunk (chunked local) size in tokens. */
   window?: number;
-  ffn: 'dense' | 'moe';
+  ffn: 'dense' | 'moe' | 'none';
+  /** This layer's KV heads and head dims when they differ from the model-wide ones (Gemma 4 global layers, MiMo SWA layers, NAS blocks). */
+  kvHeads?: number;
+  headDim?: number;
+  /** V head dim when it differs from the K head dim (MiMo-V2: 192 / 128). */
+  vHeadDim?: number;
+  /** K and V are one tensor (Gemma 4 global layers, attention_k_eq_v): engines that honour it cache K only. */
+  kEqV?: boolean;
+  /** The layer reads another layer's KV cache (Gemma 3n / 4 KV sharing) and keeps none of its own. */
+  kvShared?: boolean;
+  /** DeepSeek-V4 compressed attention: one cached entry per `compressRatio` tokens besides the sliding window (0 = window only). */
+  compressRatio?: number;
 }
 
 /** One weight tensor (or a group of same-kind tensors in one layer). `layer` is undefined for embeddings/lm_head/final norm. */
@@ -42,13 +54,44 @@ export interface MlaSpec {
   vHeadDim: number;
 }
 
-export interface LinearAttentionSpec {
+/** Gated DeltaNet (Qwen3-Next, Qwen3.5 / 3.6). */
+export interface GatedDeltaNetSpec {
   kind: 'gated_deltanet';
   numKeyHeads: number;
   keyHeadDim: number;
   numValueHeads: number;
   valueHeadDim: number;
   convKernel: number;
+  /** Bytes per SSM-state element the checkpoint asks for (config mamba_ssm_dtype; undefined = model dtype). */
+  ssmStateBytes?: number;
+}
+
+/** Mamba-2 mixer (Nemotron-H, Nemotron-3, Granite 4). */
+export interface Mamba2Spec {
+  kind: 'mamba2';
+  numHeads: number;
+  headDim: number;
+  stateSize: number;
+  nGroups: number;
+  convKernel: number;
+  ssmStateBytes?: number;
+}
+
+/** Kimi Delta Attention (Kimi Linear, Kimi K3): per-head K x V state and short convolutions on q, k, v. */
+export interface KdaSpec {
+  kind: 'kda';
+  numHeads: number;
+  headDim: number;
+  convKernel: number;
+  ssmStateBytes?: number;
+}
+
+export type LinearAttentionSpec = GatedDeltaNetSpec | Mamba2Spec | KdaSpec;
+
+/** DeepSeek Sparse Attention's lightning indexer (DeepSeek-V3.2, GLM-5): one fp8 key per token per layer. */
+export interface IndexerSpec {
+  heads: number;
+  headDim: number;
 }
 
 export type Dtype = 'fp32' | 'bf16' | 'fp16';
@@ -73,10 +116,16 @@ export interface Architecture {
   moe?: MoeSpec;
   mla?: MlaSpec;
   linear?: LinearAttentionSpec;
+  /** DeepSeek Sparse Attention indexer (MLA layers also cache its key). */
+  indexer?: IndexerSpec;
+  /** DeepSeek-V4 compressed attention: the window every layer keeps, and the indexer of the ratio-4 layers. */
+  compressed?: { window: number; headDim: number; indexer?: IndexerSpec };
   layerSpecs: LayerSpec[];
   tensors: TensorGroup[];
   /** Vision tower etc. loaded with the model (counted in memory and params, kind 'vision'). */
   extraParams: number;
+  /** Multi-token-prediction layers in the checkpoint: loaded only with speculative decoding (not in `tensors`). */
+  mtpParams: number;
   /** Rotary dimensions (for vLLM's cos/sin cache buffer). */
   rotaryDim: number;
   /** Native checkpoint quantization (quant id), if the official weights ship quantized. */

@@ -41,7 +41,7 @@ export function llamaBudget({ inp, pp, kv, weights, steps: s }: BudgetInput): Bu
     let b = 0;
     for (const l of kv.layers) {
       if (!layers.includes(l.layer)) continue;
-      if (l.kind === 'linear') b += l.stateBytes * 2 * st.nParallel; // recurrent state kept in F32
+      if (l.kind === 'linear') b += l.stateElems * 4 * st.nParallel; // recurrent state kept in F32
       else if (l.window) b += st.nParallel * swaCells(l.window) * (l.bytesPerToken / inp.kv.bytes) * f16Bytes;
       else b += cells * l.bytesPerToken;
     }

@@ -74,6 +74,8 @@ export const sglang: EngineProfile = {
   layouts: { layerSplit: false },
   kvCache: { ...GPU_KV, dtypes: ['bf16', 'fp16', 'fp8'] },
   speed: ROOFLINE_SPEED,
+  // SGLang's --mamba-ssm-dtype defaults to the checkpoint's float32 state (assumed like vLLM; not verified against a log).
+  kvRules: { honourSsmDtype: true, kEqVOnce: false },
   supports: sglangSupports,
   weightOptions(inp) {
     return { vocabPad: inp.engines.vllm.vocabPad, ropeCacheBytes: 0, embeddingOnHost: false, expertsOnHost: false, gguf: false, expertPadFactor: 1 };

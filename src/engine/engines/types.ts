@@ -3,7 +3,7 @@
 // constants and the command that launches it. Everything engine-specific lives behind this interface.
 import type { EngineCatalog } from '../../catalog/schema.ts';
 import type { Step } from '../formulas.ts';
-import type { KvSpec, RequestCostOptions } from '../kv.ts';
+import type { KvRules, KvSpec, RequestCostOptions } from '../kv.ts';
 import type { Note } from '../report.ts';
 import type { Architecture, EngineId, Gpu, KvDtype, QuantFormat, SizingRequest } from '../types.ts';
 import type { WeightOptions, WeightsResult } from '../weights.ts';
@@ -159,6 +159,8 @@ export interface EngineProfile {
   /** KV cache dtypes it offers, and the one it picks when none is given (vLLM's kv_cache_dtype=auto = the model dtype). */
   kvCache: { dtypes: string[]; defaultFor(arch: Architecture, quant: QuantFormat, gpu: Gpu): string; hint: string };
   speed: SpeedConstants;
+  /** How this engine lays out the caches that differ between engines (SSM-state dtype, K = V layers); kv.ts KvRules. */
+  kvRules?: KvRules;
   /** Does this engine run `quant` on `gpu`? (the format x engine x hardware matrix) */
   supports(quant: QuantFormat, gpu: Gpu): Support;
   /** Engine-specific weight-loading rules (vocab padding, buffers, what stays in host RAM). */

@@ -34,7 +34,7 @@ function vllmPoolTokens(spec: KvSpec, layers: Set<number>, pool: number, B: numb
   const counts = new Map<string, number>();
   let perTokenRank = 0;
   for (const l of spec.layers) {
-    if (!layers.has(l.layer)) continue;
+    if (!layers.has(l.layer) || l.kind === 'none') continue;
     const k = l.kind === 'mla' ? 'full' : l.kind;
     counts.set(k, (counts.get(k) ?? 0) + 1);
     if (l.bytesPerToken > perTokenRank) perTokenRank = l.bytesPerToken;
@@ -139,6 +139,10 @@ export const vllm: EngineProfile = {
   layouts: { layerSplit: false },
   kvCache: GPU_KV,
   speed: ROOFLINE_SPEED,
+  // Conv state in the model dtype, SSM state in the checkpoint's mamba_ssm dtype: vLLM's Qwen3_5ForConditionalGenerationConfig
+  // and NemotronH config hooks copy mamba_ssm_dtype / mamba_ssm_cache_dtype into cache_config.mamba_ssm_cache_dtype.
+  // Gemma 4 K = V global layers: no source read shows a single-tensor cache, so K and V are both counted (engines.yaml).
+  kvRules: { honourSsmDtype: true, kEqVOnce: false },
   supports: vllmSupports,
   weightOptions(inp: ProfileInput, tp, _pp, d, s) {
     const { arch, gpu, quant, engines } = inp;

@@ -130,11 +130,12 @@ export function architectureFromConfig(
   const rawType = String(cfg.model_type ?? 'llama');
   const modelType = TYPE_ALIASES[rawType] ?? rawType;
   const hidden = need(cfg, 'hidden size', 'hidden_size', 'n_embd', 'd_model');
-  const layers = need(cfg, 'layer count', 'num_hidden_layers', 'n_layer', 'num_layers');
+  // Nemotron-3 Ultra lists its blocks (layers_block_type) instead of giving a count.
+  const layers = Array.isArray(cfg.layers_block_type) && num(cfg, 'num_hidden_layers') === undefined ? cfg.layers_block_type.length : need(cfg, 'layer count', 'num_hidden_layers', 'n_layer', 'num_layers');
   const heads = need(cfg, 'attention head count', 'num_attention_heads', 'n_head');
   const kvHeads = num(cfg, 'num_key_value_heads', 'multi_query_group_num') ?? heads;
   if (heads % kvHeads !== 0) throw new ArchitectureError(`num_attention_heads ${heads} is not a multiple of num_key_value_heads ${kvHeads}`);
-  const headDim = num(cfg, 'head_dim', 'attention_head_dim') ?? hidden / heads;
+  const headDim = num(cfg, 'head_dim', 'attention_head_dim') ?? (num(cfg, 'kv_lora_rank') ? num(cfg, 'qk_nope_head_dim') ?? hidden / heads : hidden / heads);
   if (!Number.isInteger(headDim)) throw new ArchitectureError(`head_dim missing and hidden_size/heads = ${hidden}/${heads} is not whole`);
   const vocab = need(cfg, 'vocabulary size', 'vocab_size', 'padded_vocab_size');
   const tied = cfg.tie_word_embeddings === true || (cfg.tie_word_embeddings === undefined && ['gemma', 'gemma2', 'gemma3_text', 'gemma3', 'gemma4', 'cohere'].includes(modelType));
@@ -394,7 +395,7 @@ function pushMoeTensors(tensors: TensorGroup[], i: number, hidden: number, c: La
   const E = moe.experts;
   const I = moe.expertIntermediate;
   // Latent MoE (Nemotron-3 Super / Ultra): routed experts work in moe_latent_size, with one down and one up projection per layer.
-  const latent = num(cfg, 'moe_latent_size') ?? hidden;
+  const latent = num(cfg, 'moe_latent_size', 'routed_expert_hidden_size') ?? hidden;
   const m = c.mlpMats;
   tensors.push({ kind: 'router', part: 'router', layer: i, params: hidden * E + (routerBias(cfg, modelType) ? E : 0) + (modelType === 'gemma4' ? hidden + E : 0), cols: hidden });
   tensors.push({ kind: 'routedExperts', part: 'exps_gate_up', layer: i, params: E * ((m - 1) * latent * I + (c.mlpBias ? (m - 1) * I : 0)), cols: latent });

@@ -48,6 +48,7 @@ export function modelFromEntry(e: ModelEntry): Architecture {
     publishedActiveParams: e.published.activeParams ?? undefined,
     hfRepo: e.hf.find((h) => /instruct|-it$|chat/i.test(h)) ?? e.hf[0],
     ollamaTag: e.aliases.find((a) => /^[a-z0-9.\-]+:[a-z0-9.\-]+$/.test(a)),
+    hfQuantConfig: e.hfQuantConfig,
   });
 }
 

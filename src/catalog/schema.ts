@@ -30,6 +30,8 @@ export const ModelEntrySchema = z.object({
     .optional(),
   /** Verbatim keys of config.json (the text_config for multimodal models, merged to the top level). */
   config: HfConfigSchema,
+  /** Verbatim hf_quant_config.json of a ModelOpt release (which modules are NVFP4 / FP8, which stay 16-bit). */
+  hfQuantConfig: HfConfigSchema.optional(),
   source: sources,
   notes: z.string().optional(),
 });

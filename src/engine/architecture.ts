@@ -1,5 +1,6 @@
 // Derive layers and weight tensors from a Hugging Face config.json (catalog entry or user upload).
 // Pure: takes a plain object, returns an Architecture or throws ArchitectureError with a readable message.
+import { applyCheckpointQuant } from './checkpoint-quant.ts';
 import { TYPE_ALIASES, hybridMixers, indexerSpec, kvSharedLayer, layerAttentionShape, linearSpec, nasBlock, nasIntermediate, num, patternKinds } from './families.ts';
 import type { Architecture, Dtype, LayerSpec, LinearAttentionSpec, MlaSpec, MoeSpec, TensorGroup } from './types.ts';
 
@@ -124,7 +125,7 @@ function routerBias(cfg: Cfg, modelType: string): boolean {
  */
 export function architectureFromConfig(
   rawCfg: Cfg,
-  meta: { id: string; name: string; extraParams?: number; publishedTotalParams?: number; publishedActiveParams?: number; hfRepo?: string; ollamaTag?: string },
+  meta: { id: string; name: string; extraParams?: number; publishedTotalParams?: number; publishedActiveParams?: number; hfRepo?: string; ollamaTag?: string; hfQuantConfig?: Cfg },
 ): Architecture {
   const cfg = flattenConfig(rawCfg);
   const rawType = String(cfg.model_type ?? 'llama');
@@ -278,6 +279,9 @@ export function architectureFromConfig(
     ollamaTag: meta.ollamaTag,
   };
   arch.mtpParams = mtpParams(arch, cfg);
+  // Official quantized releases: which modules the checkpoint really quantizes, and to what.
+  const ckpt = applyCheckpointQuant(arch, cfg, meta.hfQuantConfig);
+  if (ckpt) arch.nativeQuant = ckpt;
   return arch;
 }
 

@@ -217,6 +217,12 @@ export const F = {
   ),
   vllmForward: f('vllm.forward', 'profiling peak, forward phase (max_num_batched_tokens)', 'N * (4 * hidden + 3 * intermediate) * d + moeWorkspace + const', 'bytes', ['moeWorkspace', 'const']),
   vllmMoeWorkspace: f('vllm.moeWorkspace', 'fused-MoE kernel workspaces', 'N * topK * (max(expertI, hidden) + max(2 * expertI, hidden)) * d', 'bytes'),
+  vllmHybridBlock: f(
+    'vllm.hybridBlock',
+    'vLLM attention block size of a hybrid model (one attention page holds one layer of recurrent state)',
+    'align * ceil(statePage / (align * attnBytesPerToken))',
+    'tokens',
+  ),
   kvPool: f('kv.pool', 'memory left for the KV cache on one GPU = budget - weights - activations - runtime overhead', 'budget - weights - activation - overhead', 'bytes', ['budget', 'weights', 'activation', 'overhead']),
   pagedBlocks: f('paged.blocks', 'KV blocks in the pool', 'floor(pool / (blockSize * bytesPerTokenPerRank))', 'count', ['pool']),
   pagedTokens: f('paged.tokens', 'tokens the KV pool holds', 'blocks * blockSize', 'tokens'),

@@ -36,6 +36,8 @@ export interface TensorGroup {
   params: number;
   /** Input width (columns) of the matrix, for block-size divisibility rules; 0 for vectors. */
   cols: number;
+  /** Bits this tensor has in the official quantized release (0 = left in the model dtype); set from its quantization configs. */
+  ckptBits?: number;
 }
 
 export interface MoeSpec {

@@ -143,7 +143,8 @@ export function computeWeights(arch: Architecture, q: QuantFormat, o: WeightOpti
     for (const t of arch.tensors) {
       if (t.kind === 'vision' && o.gguf) continue;
       let bits: number;
-      if (gguf || (o.gguf && q.id === 'mxfp4')) bits = bitsFor(t, q, arch, o.dtypeBits, o.gguf);
+      if (t.ckptBits !== undefined && q.id === arch.nativeQuant && !o.gguf) bits = t.ckptBits || o.dtypeBits; // an official release's own per-module layout
+      else if (gguf || (o.gguf && q.id === 'mxfp4')) bits = bitsFor(t, q, arch, o.dtypeBits, o.gguf);
       else {
         const cached = kindBits.get(t.kind);
         if (cached === undefined) {

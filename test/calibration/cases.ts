@@ -164,7 +164,12 @@ export const CASES: CaseMapping[] = [
   { id: 'ckpt-gemma-3-27b-it-gguf-ggml-org#q8_0', input: { model: 'gemma-3-27b', quant: 'q8_0', checkpoint: true }, metrics: { weights: 'q8_0_gb' } },
   { id: 'ckpt-gemma-3-27b-it-qat-q4km-gguf-bartowski', input: { model: 'gemma-3-27b', quant: 'q4_k_m', checkpoint: true }, metrics: { weights: 'checkpoint_gib' } },
   { id: 'ckpt-llama31-8b-instruct-hf-shards', input: { model: 'llama-3.1-8b', quant: 'bf16', checkpoint: true }, metrics: { weights: 'shard_gb' } },
-  { id: 'llamacpp-ik-glm-z1-32b-iq4xs-3090ti-32k', metrics: {}, skip: { all: NOT_IN_CATALOG('GLM-Z1-32B-0414 (GLM-4-0414 architecture)') } },
+  {
+    id: 'llamacpp-ik-glm-z1-32b-iq4xs-3090ti-32k',
+    input: { model: 'glm-z1-32b', gpu: 'rtx3090ti', engine: 'llamacpp', quant: 'iq4_xs', overrides: { nCtx: 32768, nParallel: 1 } },
+    metrics: { llamacppKv: 'kv_buffer_mib', llamacppModel: 'model_buffer_mib', weights: 'checkpoint_gib', compute: 'compute_buffer_mib' },
+    note: 'ik_llama.cpp fork; the KV and model-buffer rules are the same as mainline for this dense GQA model',
+  },
   {
     id: 'llamacpp-ik-qwen3-30b-a3b-iq4k-3090ti-32k',
     input: { model: 'qwen3-30b-a3b', gpu: 'rtx3090ti', engine: 'llamacpp', quant: 'q4_k_m', overrides: { nCtx: 32768, nParallel: 1 } },
@@ -257,7 +262,13 @@ export const CASES: CaseMapping[] = [
     metrics: { vllmKvGiB: 'kv_cache_gib' },
   },
   { id: 'vllm-33155-gpt-oss-120b-h100-v0141-5k', input: { model: 'gpt-oss-120b', gpu: 'h100-sxm', engine: 'vllm@0.14', util: 0.97, context: 5120, overrides: { maxNumSeqs: 1 } }, metrics: { weights: 'weights_gib' } },
-  { id: 'vllm-40691-qwen35-27b-h20-v0190-32k', metrics: {}, skip: { all: NOT_IN_CATALOG('Qwen3.5-27B') } },
+  {
+    id: 'vllm-40691-qwen35-27b-h20-v0190-32k',
+    input: { model: 'qwen3.5-27b', gpu: 'h20-141gb', engine: 'vllm@0.19', context: 32768, overrides: { maxNumSeqs: 16, maxNumBatchedTokens: 16384 } },
+    metrics: { vllmKvTokens: 'kv_cache_tokens' },
+    note:
+      'H20 variant not stated. 290,864 tokens in 4 groups of 784-token blocks need a pool of ~71 GiB (1,484 blocks x 16 layers x 784 x 4,096 B), only possible on the 141 GB H20: the 96 GB card has ~30 GiB left after 51 GiB of weights. The command names Qwen3.5-27B (the env block 35B-A3B, whose 1,048-token blocks cannot give this count).',
+  },
   {
     id: 'sglang-pr4826-gemma3-4b-h200class',
     input: { model: 'gemma-3-4b', gpu: 'h200', engine: 'sglang', util: 0.836 },
@@ -291,7 +302,11 @@ export const CASES: CaseMapping[] = [
     metrics: { weights: 'weights_gib', vllmKvGiB: 'kv_cache_gib' },
   },
   // ---------------- cases-llamacpp.json ----------------
-  { id: 'llamacpp-mainline-glm-z1-32b-iq4xs-3090ti-32k', metrics: {}, skip: { all: NOT_IN_CATALOG('GLM-Z1-32B-0414') } },
+  {
+    id: 'llamacpp-mainline-glm-z1-32b-iq4xs-3090ti-32k',
+    input: { model: 'glm-z1-32b', gpu: 'rtx3090ti', engine: 'llamacpp', quant: 'iq4_xs', overrides: { nCtx: 32768, nParallel: 1 } },
+    metrics: { llamacppKv: 'kv_buffer_mib', llamacppModel: 'model_buffer_mib', weights: 'checkpoint_gib', compute: 'compute_buffer_mib' },
+  },
   {
     id: 'llamacpp-mainline-qwen3-235b-a22b-128k-q6k-2x3090-hybrid-16k-q8kv',
     input: { model: 'qwen3-235b-a22b', gpu: 'rtx3090', gpuCount: 2, engine: 'llamacpp', quant: 'q6_k', kv: 'q8_0', overrides: { nCtx: 16384, nParallel: 1 } },
@@ -348,10 +363,37 @@ export const CASES: CaseMapping[] = [
     metrics: { weights: 'weights_gib', vllmKvGiB: 'kv_cache_gib' },
     note: 'RTX PRO 4500 Blackwell is not in the GPU catalog: the RTX PRO 6000 entry (same SM120 architecture) with the logged 31.38 GiB total stands in; memory rules depend only on the total and the architecture',
   },
-  { id: 'vllm-pfeiffer-gemma4-31b-b300-v0260-16k-default-util', metrics: {}, skip: { all: NOT_IN_CATALOG('Gemma-4-31B') } },
-  { id: 'vllm-idx-qwen25-7b-48gbclass-v0220-4k-util095', metrics: {}, skip: { all: 'GPU not stated (a ~45 GiB card is only inferred)' } },
+  {
+    id: 'vllm-pfeiffer-gemma4-31b-b300-v0260-16k-default-util',
+    input: { model: 'gemma-4-31b', gpu: 'b300', engine: 'vllm@0.26', util: 0.92, context: 16384, overrides: { maxNumBatchedTokens: 8192 } },
+    metrics: { weights: 'weights_gib', vllmKvGiB: 'kv_cache_gib', vllmKvTokens: 'kv_cache_tokens', cudaGraphs: 'cuda_graph_estimated_gib' },
+  },
+  {
+    id: 'vllm-idx-qwen25-7b-48gbclass-v0220-4k-util095',
+    input: { model: 'qwen2.5-7b', gpu: 'l40s', engine: 'vllm@0.22', util: 0.95, context: 4096 },
+    metrics: { weights: 'weights_gib' },
+    skip: { vllmKvGiB: 'GPU not stated (a ~45 GiB card is only inferred)', vllmKvTokens: 'GPU not stated in the log' },
+    note: 'weights do not depend on the GPU; the L40S (48 GB class) only stands in for the unnamed card',
+  },
   { id: 'vllm-pufferfish-gemma4-e4b-3090ti-v0221-32k', metrics: {}, skip: { all: NOT_IN_CATALOG('Gemma-4-E4B') } },
-  { id: 'vllm-idx-gemma4-31b-kaggle-96gbclass-v0230-32k', metrics: {}, skip: { all: NOT_IN_CATALOG('Gemma-4-31B') + '; GPU not stated' } },
-  { id: 'vllm-idx-qwen36-35b-a3b-nvfp4-rtx5090-wsl-v0200-64k', metrics: {}, skip: { all: NOT_IN_CATALOG('Qwen3.6-35B-A3B') } },
-  { id: 'vllm-idx-qwen36-27b-nvfp4-gb10-spark-v0231dev-262k', metrics: {}, skip: { all: NOT_IN_CATALOG('Qwen3.6-27B') + '; DGX Spark unified memory' } },
+  {
+    id: 'vllm-idx-gemma4-31b-kaggle-96gbclass-v0230-32k',
+    input: { model: 'gemma-4-31b', gpu: 'rtx-pro-6000', engine: 'vllm@0.23', util: 0.94, context: 32768, overrides: { maxNumSeqs: 20, maxNumBatchedTokens: 8192 } },
+    metrics: { weights: 'weights_gib' },
+    skip: { vllmKvGiB: 'GPU not stated (a ~93 GiB card is only inferred)', vllmKvTokens: 'GPU not stated in the log' },
+    note: 'weights do not depend on the GPU; the RTX PRO 6000 (96 GB class) only stands in for the unnamed card',
+  },
+  {
+    id: 'vllm-idx-qwen36-35b-a3b-nvfp4-rtx5090-wsl-v0200-64k',
+    input: { model: 'qwen3.6-35b-a3b', gpu: 'rtx5090', quant: 'nvfp4', kv: 'fp8', engine: 'vllm@0.20', util: 0.9, context: 65536, overrides: { maxNumSeqs: 1, maxNumBatchedTokens: 4096 } },
+    metrics: { weights: 'weights_gib', vllmKvGiB: 'kv_cache_gib', vllmKvTokens: 'kv_cache_tokens' },
+    note: 'GPU inferred from the log (one ~32 GiB Blackwell card: RTX 5090); RedHatAI NVFP4 checkpoint (compressed-tensors)',
+  },
+  {
+    id: 'vllm-idx-qwen36-27b-nvfp4-gb10-spark-v0231dev-262k',
+    input: { model: 'qwen3.6-27b-nvfp4', gpu: 'rtx5090', kv: 'fp8', engine: 'vllm@0.23', util: 0.7, context: 262144, overrides: { maxNumSeqs: 8, maxNumBatchedTokens: 65536 } },
+    metrics: { weights: 'weights_gib' },
+    skip: { vllmKvGiB: 'DGX Spark (GB10, unified memory) is not in the GPU catalog and the log prints no total', vllmKvTokens: 'no GPU total for the pool (GB10 not in the GPU catalog)' },
+    note: 'weights do not depend on the GPU; an RTX 5090 (Blackwell) stands in for the GB10',
+  },
 ];

@@ -4,6 +4,7 @@ import type { EngineCatalog } from '../../catalog/schema.ts';
 import { vllmActivation, vllmBatchDefaults, type VllmRelease } from '../activations.ts';
 import { F } from '../formulas.ts';
 import type { KvSpec } from '../kv.ts';
+import type { Step } from '../formulas.ts';
 import { vllmCudaGraphs, vllmNonTorch } from '../overhead.ts';
 import type { Gpu, QuantFormat } from '../types.ts';
 import { caveat, ggufCaveat, fmtGiB, hasFp8, isAmd, isApple, isAscend, isNvidia, isSm80Plus, no, OK, pagedWindowRule, ROOFLINE_SPEED, GPU_KV } from './common.ts';
@@ -29,26 +30,59 @@ export function cmpVersion(a: string, b: string): number {
   return 0;
 }
 
-/** vLLM v0.19 "GPU KV cache size" for hybrid models: num_blocks // groups * block_size (vllm.md §6). */
-function vllmPoolTokens(spec: KvSpec, layers: Set<number>, pool: number, B: number): number {
-  const counts = new Map<string, number>();
+/**
+ * Attention block size of a hybrid attention + Mamba / linear model: vLLM raises it until one attention page holds at
+ * least one layer's recurrent state ("Setting attention block size to N tokens to ensure that attention page size is
+ * >= mamba page size"): align x ceil(statePage / (align x attention bytes per token per layer)). Logged checks:
+ * Qwen3.6-35B-A3B fp8 KV -> 2096, Qwen3.6-27B fp8 KV -> 1568 (cases-v021.json).
+ */
+export function vllmHybridBlockSize(spec: KvSpec, align: number, s?: Step[]): number {
+  let state = 0;
+  let attn = 0;
+  for (const l of spec.layers) {
+    if (l.kind === 'linear') state = Math.max(state, l.stateBytes);
+    else if (l.bytesPerToken > attn) attn = l.bytesPerToken;
+  }
+  if (state === 0 || attn === 0) return align;
+  return F.vllmHybridBlock.eval({ statePage: state, attnBytesPerToken: attn, align }, s);
+}
+
+/**
+ * vLLM's "GPU KV cache size" (tokens). Layers are grouped (group size = the smallest count of one kind; each kind forms
+ * ceil(count / groupSize) groups) and share pages of blockSize x the largest per-token bytes; num_blocks = pool /
+ * (page x groupSize). Up to v0.20 the log prints num_blocks // groups x block_size (vllm.md §6; checked on v0.20.0
+ * Qwen3.6-35B-A3B: 79,648). From v0.22 it prints max_concurrency x max_model_len, where one request needs
+ * ceil(context / B) blocks per full group, its window per sliding group and 2 blocks per Mamba group (prefix-caching
+ * 'align' mode; checked on v0.23 Qwen3.6-27B: 1,505,068). v0.21 is not covered by a log: it is given the later form.
+ */
+function vllmPoolTokens(spec: KvSpec, layers: Set<number>, pool: number, B: number, newForm: boolean, context: number, windowTokens: (w: number) => number): number {
+  const counts = new Map<string, { n: number; window?: number }>();
   let perTokenRank = 0;
   for (const l of spec.layers) {
     if (!layers.has(l.layer) || l.kind === 'none') continue;
-    const k = l.kind === 'mla' ? 'full' : l.kind;
-    counts.set(k, (counts.get(k) ?? 0) + 1);
+    const k = l.kind === 'mla' ? 'full' : l.window ? `${l.kind}/${l.window}` : l.kind;
+    const c = counts.get(k) ?? { n: 0, window: l.window };
+    c.n++;
+    counts.set(k, c);
     if (l.bytesPerToken > perTokenRank) perTokenRank = l.bytesPerToken;
   }
   if (perTokenRank === 0 || pool <= 0) return 0;
-  if (counts.size <= 1) {
+  if (counts.size <= 1 && !newForm) {
     const blocks = F.pagedBlocks.eval({ pool, blockSize: B, bytesPerTokenPerRank: perTokenRank * layers.size });
     return F.pagedTokens.eval({ blocks, blockSize: B });
   }
-  const groupSize = Math.min(...counts.values());
+  const groupSize = Math.min(...[...counts.values()].map((c) => c.n));
   let groups = 0;
-  for (const c of counts.values()) groups += Math.ceil(c / groupSize);
+  let perRequest = 0;
+  const full = Math.ceil(context / B);
+  for (const [k, c] of counts) {
+    const g = Math.ceil(c.n / groupSize);
+    groups += g;
+    perRequest += g * (k === 'linear' ? 2 : c.window ? Math.min(full, Math.ceil(windowTokens(c.window) / B) + 1) : full);
+  }
   const blocks = Math.floor(pool / (B * perTokenRank * groupSize));
-  return Math.floor(blocks / groups) * B;
+  if (!newForm) return Math.floor(blocks / groups) * B;
+  return Math.floor((blocks / perRequest) * context);
 }
 
 /** MXFP4 MoE kernels pad expert shapes: Triton on SM90-SM100 (Hopper, datacenter Blackwell), Marlin elsewhere. */
@@ -181,7 +215,10 @@ export const vllm: EngineProfile = {
       stageActivation.push(st === pp - 1 ? act.last : act.other);
       stageOverhead.push(nonTorch + (rel.cudaGraphsInBudget ? graphs : 0));
     }
-    const blockSize = arch.mla ? engines.vllm.mlaBlockSize : engines.vllm.blockSize;
+    const base = arch.mla ? engines.vllm.mlaBlockSize : engines.vllm.blockSize;
+    const blockSize = arch.linear ? vllmHybridBlockSize(kv, base, s) : base;
+    const newForm = cmpVersion(inp.engineVersion ?? rel.version, '0.21') >= 0;
+    const chunk = batch.maxNumBatchedTokens;
     return {
       budget,
       utilUsed,
@@ -189,7 +226,7 @@ export const vllm: EngineProfile = {
       costOptions: { blockSize, windowRule: pagedWindowRule(batch.maxNumBatchedTokens) },
       stageActivation,
       stageOverhead,
-      poolTokens: (stages) => Math.min(...stages.map((x) => vllmPoolTokens(kv, x.layers, x.poolBytes, blockSize))),
+      poolTokens: (stages) => Math.min(...stages.map((x) => vllmPoolTokens(kv, x.layers, x.poolBytes, blockSize, newForm, inp.context, (w) => w - 1 + chunk))),
       maxSeqs: batch.maxNumSeqs,
       settings: { maxNumBatchedTokens: batch.maxNumBatchedTokens, maxNumSeqs: batch.maxNumSeqs, release: rel.version },
       notes: [

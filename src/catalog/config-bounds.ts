@@ -60,6 +60,10 @@ shape.partial_rotary_factor = z
   .nullable()
   .optional();
 for (const k of ['layer_types', 'mlp_only_layers', 'no_rope_layers']) shape[k] = indexList(k);
+// moe_layer_freq is a layer step (DeepSeek, GLM) or one 0/1 flag per layer (MiMo-V2, MiniMax-M3).
+shape.moe_layer_freq = z.union([intField('moe_layer_freq', 1, MAX_LAYERS), indexList('moe_layer_freq')], {
+  error: 'moe_layer_freq must be a layer step or a list of per-layer flags',
+});
 shape.model_type = z.string({ error: 'model_type must be a string' }).max(64, 'model_type is longer than 64 characters').optional();
 
 const first = (cfg: Record<string, unknown>, keys: readonly string[]): [string, number] | undefined => {

@@ -198,6 +198,7 @@ export function architectureFromConfig(
       // Dense intermediate_size is the expert width here.
       expertIntermediate = denseIntermediate;
     }
+    if (!(expertIntermediate > 0)) throw new ArchitectureError('config.json has no usable expert width (looked for moe_intermediate_size / intermediate_size)');
     moe = { experts, topK, expertIntermediate, sharedIntermediate };
   }
 

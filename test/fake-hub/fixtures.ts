@@ -135,6 +135,7 @@ export const tensorBytes = (t: TensorSpec) => t.shape.reduce((a, b) => a * b, 1)
 
 /** A safetensors file: its header bytes and the total size (header + data, the data served as zeros). */
 export function safetensorsFile(tensors: TensorSpec[]): { header: Buffer; size: number } {
+  for (const t of tensors) if (!t.shape.every((d) => Number.isInteger(d) && d >= 0)) throw new Error(`fixture tensor ${t.name} has shape ${JSON.stringify(t.shape)}`);
   const h: Record<string, unknown> = { __metadata__: { format: 'pt' } };
   let off = 0;
   for (const t of tensors) {

@@ -103,18 +103,21 @@ export function seedRepos(hub: FakeHub): Record<string, CheckpointRepo> {
   return out;
 }
 
-/** Every config fixture as `fixtures/<org>--<name>` (with its hf_quant_config.json when there is one). */
+/** Hub repo names cannot contain "--": `Qwen--Qwen3-8B` is served as `fixtures/Qwen__Qwen3-8B`. */
+export const fixtureRepo = (stem: string) => `fixtures/${stem.replace('--', '__')}`;
+
+/** Every config fixture as `fixtures/<org>__<name>` (with its hf_quant_config.json when there is one). */
 export function seedFixtureRepos(hub: FakeHub): Array<{ id: string; stem: string; storedBytes: number }> {
   const out: Array<{ id: string; stem: string; storedBytes: number }> = [];
   for (const stem of configStems()) {
     const cfg = readConfig(stem);
     let r: CheckpointRepo;
     try {
-      r = addCheckpoint(hub, `fixtures/${stem}`, cfg, { hfQuant: readHfQuant(stem), configText: configText(stem) });
+      r = addCheckpoint(hub, fixtureRepo(stem), cfg, { hfQuant: readHfQuant(stem), configText: configText(stem) });
     } catch {
       // A config the header builder cannot lay out: serve the config alone (Headroom must still answer or explain).
-      hub.addRepo({ id: `fixtures/${stem}`, files: { 'config.json': textFile(configText(stem)) } });
-      r = { id: `fixtures/${stem}`, tensors: [], storedBytes: 0 };
+      hub.addRepo({ id: fixtureRepo(stem), files: { 'config.json': textFile(configText(stem)) } });
+      r = { id: fixtureRepo(stem), tensors: [], storedBytes: 0 };
     }
     out.push({ id: r.id, stem, storedBytes: r.storedBytes });
   }

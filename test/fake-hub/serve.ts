@@ -9,5 +9,5 @@ const fixtures = seedFixtureRepos(hub);
 console.log(`Hub stand-in at ${hub.endpoint} (CDN ${hub.cdn}); token for gated repos: ${hub.token}`);
 console.log(`  export HF_ENDPOINT=${hub.endpoint}`);
 for (const r of Object.values(repos)) console.log(`  ${r.id}${r.storedBytes ? `  (${r.storedBytes} bytes stored)` : ''}`);
-console.log(`  + ${fixtures.length} fixture repos: fixtures/<org>--<name>, e.g. ${fixtures[0]?.id}`);
+console.log(`  + ${fixtures.length} fixture repos: fixtures/<org>__<name>, e.g. ${fixtures[0]?.id}`);
 process.on('SIGINT', () => void hub.close().then(() => process.exit(0)));

@@ -247,6 +247,14 @@ export class FakeHub {
   }
 
   private async onCdn(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      await this.cdnFile(req, res);
+    } catch (e) {
+      this.send(req, res, 500, String(e));
+    }
+  }
+
+  private async cdnFile(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const u = new URL(req.url ?? '/', this.cdn);
     const p = u.pathname.split('/').map(decodeURIComponent);
     // /cdn/{repo}/{sha}/{path…}

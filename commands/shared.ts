@@ -1,7 +1,7 @@
 // Helpers shared by the command modules: localized definitions, error replies, autocomplete, attachments.
 import { catalogs } from '../src/catalog/load.ts';
 import { indexes, type ModelInput, type UserError } from '../src/catalog/parse.ts';
-import { modelFromHub, parseHubRef } from '../src/hub/index.ts';
+import { modelFromHub, parseHubRef, searchHub } from '../src/hub/index.ts';
 import { errorEmbed } from '../src/render/embed.ts';
 import { escapeMarkdown, safeText } from '../src/catalog/user-text.ts';
 import { ApplicationCommandOptionType } from 'discord-api-types/v10';
@@ -91,6 +91,29 @@ export function autocompleteModel(query: string): AutocompleteChoice[] {
     list.unshift({ name: `${e.name} (${e.id})`, value: e.id });
   }
   return list.slice(0, MAX_CHOICES).map((c) => choice(c.name, c.value));
+}
+
+/** Time the Hub's model search may take inside one autocomplete answer (Discord allows 3 s, no deferring). */
+export const HUB_AUTOCOMPLETE_MS = 1200;
+
+/**
+ * Model autocomplete: the catalog's suggestions (autocompleteModel), plus Hub repos from the Hub's model search
+ * for what the catalog does not match — the typed text itself when it is a Hub reference, then search hits.
+ * The search is cached and bounded by HUB_AUTOCOMPLETE_MS; a slow or unreachable Hub just adds nothing.
+ */
+export async function autocompleteModelWithHub(query: string, timeoutMs = HUB_AUTOCOMPLETE_MS): Promise<AutocompleteChoice[]> {
+  const q = cutQuery(query).trim();
+  const fromCatalog = autocompleteModel(q);
+  if (q.length < 3 || indexes(catalogs()).models.resolve(q)) return fromCatalog;
+  const typed = parseHubRef(q);
+  const hits = await searchHub(typed ? typed.repo : q, { limit: 10, timeoutMs });
+  const hub: AutocompleteChoice[] = [];
+  if (typed) hub.push(choice(`${q} (Hugging Face)`, q));
+  for (const id of hits) if (!hub.some((c) => c.value === id)) hub.push(choice(`${id} (Hugging Face)`, id));
+  // Someone typing "org/…" wants repos first; otherwise the catalog leads and the Hub fills the list.
+  const merged = q.includes('/') ? [...hub, ...fromCatalog] : [...fromCatalog.slice(0, MAX_CHOICES - Math.min(hub.length, 10)), ...hub];
+  const seen = new Set<string>();
+  return merged.filter((c) => !seen.has(c.value) && seen.add(c.value)).slice(0, MAX_CHOICES);
 }
 
 export function autocompleteGpu(query: string): AutocompleteChoice[] {

@@ -14,7 +14,7 @@ import { chartPngAsync } from '../src/render/chart-pool.ts';
 import { sizeEmbed } from '../src/render/embed.ts';
 import { t } from '../src/render/i18n.ts';
 import { renderText, type InsteadOption } from '../src/render/text.ts';
-import { autocompleteEngine, autocompleteGpu, autocompleteModel, autocompleteQuant, errorReply, isHubModel, loc, OPTION, readConfigAttachment, resolveModelInput } from './shared.ts';
+import { autocompleteEngine, autocompleteGpu, autocompleteModelWithHub, autocompleteQuant, errorReply, isHubModel, loc, OPTION, readConfigAttachment, resolveModelInput } from './shared.ts';
 import type { Command, CommandContext, Reply } from './types.ts';
 
 export const CHART_NAME = 'headroom.png';
@@ -251,7 +251,7 @@ export const size: Command = {
     return res.ok ? res.answer.reply : res.reply;
   },
   autocomplete(focused, ctx) {
-    if (focused.name === 'model') return autocompleteModel(focused.value);
+    if (focused.name === 'model') return autocompleteModelWithHub(focused.value);
     if (focused.name === 'gpu') return autocompleteGpu(focused.value);
     if (focused.name === 'quant') return autocompleteQuant(focused.value);
     if (focused.name === 'engine') return autocompleteEngine(focused.value);

@@ -58,7 +58,7 @@ export interface Command {
   definition: RESTPostAPIChatInputApplicationCommandsJSONBody;
   execute(ctx: CommandContext): Promise<Reply>;
   /** Suggestions for the focused option (<= 25, fast: no I/O). */
-  autocomplete?(focused: { name: string; value: string }, ctx: CommandContext): AutocompleteChoice[];
+  autocomplete?(focused: { name: string; value: string }, ctx: CommandContext): AutocompleteChoice[] | Promise<AutocompleteChoice[]>;
   /** custom_id prefix this command's buttons use ("size", "models", ...). */
   buttonPrefix?: string;
   /** How a click answers: 'new' posts a new message (what-ifs keep the original), 'update' edits the clicked one (paging). */

@@ -439,7 +439,7 @@ export class Dispatcher {
     let choices: { name: string; value: string }[] = [];
     if (command?.autocomplete && ex.focused) {
       try {
-        choices = command.autocomplete(ex.focused, this.context(interaction, ex)) ?? [];
+        choices = (await command.autocomplete(ex.focused, this.context(interaction, ex))) ?? [];
       } catch (err) {
         log.error({ err, command: data.name }, 'autocomplete failed');
       }

@@ -71,6 +71,8 @@ export class FakeHub {
   cdn = '';
   /** Page size of tree listings (small, so pagination is exercised). */
   treePage = 50;
+  /** Delay before answering a model search (a slow Hub during autocomplete). */
+  searchDelayMs = 0;
 
   private constructor(
     private readonly hub: Server,
@@ -166,6 +168,7 @@ export class FakeHub {
       const p = u.pathname.split('/').map(decodeURIComponent);
       // /api/models?search=
       if (u.pathname === '/api/models' && req.method === 'GET') {
+        if (this.searchDelayMs) await new Promise((r) => setTimeout(r, this.searchDelayMs));
         const q = (u.searchParams.get('search') ?? '').toLowerCase();
         const limit = Number(u.searchParams.get('limit') ?? 20);
         const hits = [...this.repos.values()]

@@ -9,6 +9,8 @@ import { SizingReportSchema, type SizingReport } from '../../src/engine/report.t
 import { HubSession, hubSettings } from '../../src/hub/client.ts';
 import { loadHubModel } from '../../src/hub/load.ts';
 import { parseHubRef } from '../../src/hub/ref.ts';
+import { clearSearchCache } from '../../src/hub/search.ts';
+import { autocompleteModelWithHub } from '../../commands/shared.ts';
 import { ggufTensorBytes, hfTensors, llamaGguf, tensorBytes } from '../fake-hub/fixtures.ts';
 import { readConfig, REPOS, seedRepos, type CheckpointRepo } from '../fake-hub/repos.ts';
 import { FakeHub } from '../fake-hub/server.ts';
@@ -270,6 +272,43 @@ describe('cache', () => {
       expect(files).toEqual([]);
     } finally {
       delete process.env.HEADROOM_CACHE_MAX_MB;
+    }
+  });
+});
+
+describe('autocomplete', () => {
+  it('offers Hub repos for what the catalog does not match, the typed reference first', async () => {
+    clearSearchCache();
+    const c = await autocompleteModelWithHub('acme-labs/Llama');
+    expect(c[0]).toEqual({ name: 'acme-labs/Llama (Hugging Face)', value: 'acme-labs/Llama' });
+    expect(c.map((x) => x.value)).toEqual(expect.arrayContaining([REPOS.llama, REPOS.gguf]));
+    expect(c.length).toBeLessThanOrEqual(25);
+    // Free text: the catalog leads, the Hub fills in.
+    const q = await autocompleteModelWithHub('Hub-Test');
+    expect(q.map((x) => x.value)).toContain(REPOS.llama);
+  });
+
+  it('a catalog name asks nothing of the Hub; repeated queries come from the cache', async () => {
+    clearSearchCache();
+    hub.clearLog();
+    await autocompleteModelWithHub('qwen3-32b');
+    expect(hub.log).toEqual([]);
+    await autocompleteModelWithHub('acme-labs/Qwen');
+    const n = hub.log.length;
+    await autocompleteModelWithHub('acme-labs/Qwen');
+    expect(hub.log.length).toBe(n);
+  });
+
+  it('a slow Hub search does not hold the answer past its budget', async () => {
+    clearSearchCache();
+    hub.searchDelayMs = 3000;
+    try {
+      const t0 = Date.now();
+      const c = await autocompleteModelWithHub('acme-labs/Slow', 300);
+      expect(Date.now() - t0).toBeLessThan(1500);
+      expect(c[0]?.value).toBe('acme-labs/Slow');
+    } finally {
+      hub.searchDelayMs = 0;
     }
   });
 });

@@ -30,7 +30,7 @@ export const DEFAULT_LIMITS: AbuseLimits = {
   guild: { burst: 60, perSecond: 2 },
   autocompleteUser: { burst: 30, perSecond: 5 },
   autocompleteGuild: { burst: 200, perSecond: 25 },
-  maxQueued: 200,
+  maxQueued: 500,
   maxKeys: 50_000,
 };
 

@@ -1,5 +1,6 @@
 // npm run bench: one /size estimate (p50/p99), a sweep of every catalog model x every GPU, `ask` cold start,
-// the recommend search, and the calibration summary. Goals: estimate < 1 ms p99, sweep < 2 s, the search a
+// the recommend search, load figures (event loop per /size, /size through the HTTP endpoint, a 500-interaction
+// burst over the gateway), and the calibration summary. Goals: estimate < 1 ms p99, sweep < 2 s, the search a
 // non-fitting /size runs < 50 ms, ask cold start < 1.5 s.
 import { execFileSync } from 'node:child_process';
 import { catalogs } from '../../src/catalog/load.ts';
@@ -93,6 +94,66 @@ for (let i = 0; i < 3; i++) {
   cold.push(performance.now() - t);
 }
 line('ask cold start (median of 3)', `${pct(cold, 50).toFixed(0)} ms`, '< 1.5 s', pct(cold, 50) < 1500);
+
+// 3b. load (issue 8): the event loop per /size, /size through the HTTP endpoint, a 500-interaction burst.
+{
+  const { generateKeyPairSync } = await import('node:crypto');
+  const { monitorEventLoopDelay } = await import('node:perf_hooks');
+  const { commands } = await import('../../commands/index.ts');
+  const { answerSize } = await import('../../commands/size.ts');
+  const { closeChartPool } = await import('../../src/render/chart-pool.ts');
+  const { startHttp } = await import('../../src/discord/http.ts');
+  const { startGateway } = await import('../../src/discord/gateway.ts');
+  const { deployCommands } = await import('../../src/discord/deploy.ts');
+  const { silentLogger } = await import('../../src/discord/log.ts');
+  const { FakeDiscord } = await import('../fake-discord/index.ts');
+  const { httpSizeLoad, runBurst } = await import('../helpers/burst.ts');
+  await Promise.all(commands.map((c) => c.warm?.()));
+
+  // Longest stretch one /size holds the event loop (a 1 ms timer's largest gap while answers are computed).
+  const llama = cat.modelEntries.find((e) => e.id === 'llama-3.1-8b')!.config;
+  const kinds: [string, Parameters<typeof answerSize>[0], object?][] = [
+    ['fits', { model: 'qwen3-32b', gpu: 'a10x8', users: '20' }],
+    ['does not fit (search)', { model: 'deepseek-r1', gpu: 'h100x8', users: '500', context: '128k' }],
+    ['config.json', { model: 'mine', gpu: 'l40s', users: '8' }, { json: llama }],
+  ];
+  for (const [name, opts, config] of kinds) {
+    let maxGap = 0;
+    let last = performance.now();
+    const h = monitorEventLoopDelay({ resolution: 1 });
+    h.enable();
+    const tick = setInterval(() => {
+      const now = performance.now();
+      maxGap = Math.max(maxGap, now - last);
+      last = now;
+    }, 1);
+    for (let i = 0; i < 10; i++) await answerSize(opts, { locale: 'en', options: {} }, config ? { config: config as never } : {});
+    clearInterval(tick);
+    h.disable();
+    line(`event loop held, /size ${name}`, `${maxGap.toFixed(0)} ms`, '< 50 ms', maxGap < 50);
+  }
+
+  const fake = await FakeDiscord.start();
+  fake.registerCommands(commands.map((c) => ({ ...c.definition, integration_types: [0, 1], contexts: [0, 1, 2] })), fake.guildId);
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const spki = publicKey.export({ format: 'der', type: 'spki' });
+  const http = await startHttp({ publicKey: spki.subarray(spki.length - 32).toString('hex'), port: 0, host: '127.0.0.1', apiBase: fake.apiBase, commands, log: silentLogger(), dispatcher: { rateLimit: false } });
+  await httpSizeLoad(fake, http.url, privateKey, { count: 16, concurrency: 4 }); // warm-up
+  const load = await httpSizeLoad(fake, http.url, privateKey, { count: 200, concurrency: 8 });
+  line('HTTP /size, 200 at 8 concurrent', `${load.perSecond.toFixed(1)} /s`, '', true);
+  line('  p50 / p99 latency', `${load.p50Ms.toFixed(0)} / ${load.p99Ms.toFixed(0)} ms`, 'p99 < 3 s', load.p99Ms < 3000 && load.non200 === 0);
+  await http.stop();
+
+  await deployCommands({ token: fake.token, applicationId: fake.applicationId, guildId: fake.guildId, apiBase: fake.apiBase, commands });
+  const gw = await startGateway({ token: fake.token, apiBase: fake.apiBase, commands, log: silentLogger() });
+  const burst = await runBurst(fake, { total: 500, users: 50, guilds: 5, spammers: 5, timeoutMs: 60_000 });
+  line('burst 500 / 50 users: slowest ack', `${burst.slowestAckMs.toFixed(0)} ms`, '< 3 s', burst.slowestAckMs < 3000);
+  line('  median / slowest answer', `${burst.medianAnswerMs.toFixed(0)} / ${burst.slowestAnswerMs.toFixed(0)} ms`, '< 5 s', burst.slowestAnswerMs < 5000);
+  line('  told to slow down (spammers)', `${burst.rateLimited}`, '', true);
+  await gw.stop();
+  await fake.close();
+  await closeChartPool();
+}
 
 // 4. calibration
 const cal = runCalibration(cat);

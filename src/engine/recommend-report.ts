@@ -19,8 +19,8 @@ export const RecommendOptionSchema = z.object({
   capacity: SizingReportSchema.shape.capacity,
   perGpu: SizingReportSchema.shape.perGpu,
   performance: SizingReportSchema.shape.performance,
-  /** The launch command of the /size answer for this option (null until the engine module provides one). */
-  launch: z.unknown().nullable(),
+  /** The command that launches this option so its numbers hold (the /size answer's launch). */
+  launch: SizingReportSchema.shape.launch,
   /** Price of all `gpuCount` GPUs: purchase (USD / CNY) and cloud rent per hour, with the source and date used. */
   price: z
     .object({
@@ -71,7 +71,7 @@ export function optionJson(o: RecommendOption): RecommendOptionJson {
     capacity: r.capacity,
     perGpu: r.perGpu,
     performance: r.performance,
-    launch: 'launch' in r ? ((r as { launch?: unknown }).launch ?? null) : null,
+    launch: r.launch,
     price: priced ? { usd: c.purchaseUsd ?? null, cny: c.purchaseCny ?? null, perHourUsd: c.perHourUsd ?? null, source: c.sources.join('; '), date: c.date } : null,
     costPerMillionTokensUsd: c.perMillionOutputTokensUsd ?? null,
     powerW: c.powerW ?? null,

@@ -77,14 +77,14 @@ function evaluateAll(req: SizingRequest, engines: EngineCatalog, opts: EstimateO
     throw new EstimateError('layout.none', `No valid layout of ${req.model.name} on ${req.gpuCount} GPUs${r ? `: ${r.reason}` : ''}.`, 'try another GPU count');
   }
   const evaluated = valid.map((c) => {
-    const ev = evaluateLayout(inp, c.tp, c.pp, c.replicas);
+    const ev = evaluateLayout(inp, c.tp, c.pp, c.replicas, c.dp ?? 1);
     const cap = computeCapacity(ev, req.users, req.contextTokens, req.model.maxPosition);
     const perf = estimatePerformance(ev, req.model, req.gpu, req.quant, active, cap.usersPerReplica, req.contextTokens, undefined, req.users);
     return { ev, cap, perf };
   });
   return {
     evaluated,
-    rejected: rejected.map((r) => ({ tp: r.tp, pp: r.pp, replicas: r.replicas, fits: false, maxUsers: 0, reason: r.reason })),
+    rejected: rejected.map((r) => ({ tp: r.tp, pp: r.pp, replicas: r.replicas, ...(r.dp ? { dp: r.dp } : {}), fits: false, maxUsers: 0, reason: r.dp ? `DP attention: ${r.reason}` : r.reason })),
   };
 }
 
@@ -115,8 +115,8 @@ function layoutReasonCode(best: Evaluated, all: Evaluated[], userChose: boolean)
 }
 
 function layoutReason(code: LayoutReasonCode, best: Evaluated, all: Evaluated[], gpuCount: number): string {
-  const { tp, pp, replicas } = best.ev;
-  const shape = `${replicas > 1 ? `${replicas} replicas × ` : ''}TP${tp}${pp > 1 ? ` × PP${pp}` : ''}`;
+  const { tp, pp, replicas, dp } = best.ev;
+  const shape = `${replicas > 1 ? `${replicas} replicas × ` : ''}TP${tp}${pp > 1 ? ` × PP${pp}` : ''}${dp > 1 ? ` with DP attention (${dp} ranks) and expert parallel` : ''}`;
   switch (code) {
     case 'requested':
       return `${shape} as requested`;
@@ -274,7 +274,7 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
   let perf = best.perf;
   if (opts.explain) {
     const inp = profileInput(req, engines, opts, true);
-    ev = evaluateLayout(inp, best.ev.tp, best.ev.pp, best.ev.replicas);
+    ev = evaluateLayout(inp, best.ev.tp, best.ev.pp, best.ev.replicas, best.ev.dp);
     steps.push(...ev.steps);
     cap = computeCapacity(ev, req.users, req.contextTokens, req.model.maxPosition, steps);
     perf = estimatePerformance(ev, req.model, req.gpu, req.quant, counts.active, cap.usersPerReplica, req.contextTokens, steps, req.users);
@@ -311,6 +311,12 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
     });
   if (req.engine.id === 'ollama' && req.users > 1)
     notes.push({ code: 'engine.ollama.parallel', params: { users: req.users, context: req.contextTokens }, message: `Ollama serves one request at a time per model unless OLLAMA_NUM_PARALLEL is raised: this assumes OLLAMA_NUM_PARALLEL=${req.users} and num_ctx ${req.contextTokens}.` });
+  if (req.gpuCount >= 16 || (req.model.moe && req.gpuCount >= 8 && req.users >= 64))
+    notes.push({
+      code: 'layout.pd',
+      params: { gpus: req.gpuCount, users: req.users },
+      message: `At this scale, prefill/decode disaggregation is worth considering: separate prefill and decode GPU pools (SGLang --disaggregation-mode prefill|decode, vLLM with llm-d / NVIDIA Dynamo) keep long prefills from stalling decoding; this estimate sizes one pool that does both.`,
+    });
   if (ev.replicas > 1)
     notes.push({ code: 'layout.replicas', params: { gpus: req.gpuCount, replicas: ev.replicas, tp: ev.tp }, message: `${req.gpuCount} GPUs run ${ev.replicas} independent copies of the model (TP${ev.tp} each) behind a load balancer; users are spread evenly.` });
   if (!cap.fits) {
@@ -335,13 +341,14 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
       tp: e.ev.tp,
       pp: e.ev.pp,
       replicas: e.ev.replicas,
+      ...(e.ev.dp > 1 ? { dp: e.ev.dp } : {}),
       fits: e.cap.fits,
       maxUsers: clampInt(e.cap.maxUsers),
-      reason: e.cap.fits
+      reason: (e.ev.dp > 1 ? `DP attention ×${e.ev.dp} + EP: ` : '') + (e.cap.fits
         ? `fits; ${e.perf.decodeTokensPerSecondTotal.toFixed(0)} tok/s total vs ${best.perf.decodeTokensPerSecondTotal.toFixed(0)}`
         : e.ev.stage.poolBytes <= 0
           ? 'weights and overheads do not fit'
-          : `holds ${clampInt(e.cap.maxUsers)} users at this context`,
+          : `holds ${clampInt(e.cap.maxUsers)} users at this context`),
     }))
     .concat(rejected);
 
@@ -368,6 +375,7 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
       tp: ev.tp,
       pp: ev.pp,
       replicas: ev.replicas,
+      dp: ev.dp,
       reason: layoutReason(reasonCode, best, evaluated, req.gpuCount),
       reasonCode,
       considered: evaluated.length,

@@ -1,5 +1,5 @@
 // Tensor / pipeline parallel layouts for N GPUs: which are valid for a model, and what each GPU holds.
-import { isLayerSplitEngine } from './engines/index.ts';
+import { engineProfile, isLayerSplitEngine } from './engines/index.ts';
 import type { Architecture, EngineId, QuantFormat } from './types.ts';
 
 /** GPUs that share one NVLink/PCIe domain; tensor parallelism stays inside one node. */
@@ -9,6 +9,8 @@ export interface LayoutCandidate {
   tp: number;
   pp: number;
   replicas: number;
+  /** DP attention ranks inside one replica of tp GPUs (1 = plain tensor parallel). */
+  dp?: number;
 }
 
 /** Why `tp` is not a valid tensor-parallel size for this model (null when valid). Mirrors vLLM's checks. */
@@ -71,6 +73,18 @@ export function candidateLayouts(
       if (pp > arch.layers) continue;
       if (why) rejected.push({ tp, pp, replicas, reason: why });
       else valid.push({ tp, pp, replicas });
+    }
+  }
+  // DP attention with expert parallelism (MoE models): a group of tp GPUs runs attention data-parallel (one rank per
+  // GPU, each with the KV of its own requests) and the experts expert-parallel over the group. Groups may span nodes
+  // (SGLang --tp 16 --dp 16 --enable-dp-attention --nnodes 2), as one group over all GPUs.
+  if (arch.moe && engineProfile(engine).layouts.dpAttention && (!fixed.pp || fixed.pp === 1)) {
+    for (const tp of divisors(gpuCount)) {
+      if (tp < 2 || (fixed.tp && tp !== fixed.tp)) continue;
+      if (tp > GPUS_PER_NODE && tp !== gpuCount) continue;
+      const replicas = gpuCount / tp;
+      if (arch.moe.experts % tp !== 0) rejected.push({ tp, pp: 1, replicas, dp: tp, reason: `${arch.moe.experts} experts do not split evenly over ${tp} expert-parallel ranks` });
+      else valid.push({ tp, pp: 1, replicas, dp: tp });
     }
   }
   return { valid, rejected };

@@ -16,19 +16,22 @@ export function modelDtypeBytes(quant: QuantFormat): number {
   return quant.id === 'fp32' ? 4 : 2;
 }
 
-export function evaluateLayout(inp: ProfileInput, tp: number, pp: number, replicas: number): LayoutEval {
+export function evaluateLayout(inp: ProfileInput, tp: number, pp: number, replicas: number, dp = 1): LayoutEval {
   const { arch, quant } = inp;
   const profile = engineProfile(inp.engine);
   const steps: Step[] = [];
   const s = inp.explain ? steps : undefined;
   const d = modelDtypeBytes(quant);
-  const kv = kvSpec(arch, inp.kv.bytes, tp, inp.explain, { modelDtypeBytes: d, ...profile.kvRules });
+  // With DP attention the attention (and its KV) is split over tp / dp ranks only: an MLA latent is no longer
+  // replicated over the whole TP group, and each rank holds KV only for its own requests.
+  const attentionTp = Math.max(1, tp / dp);
+  const kv = kvSpec(arch, inp.kv.bytes, attentionTp, inp.explain, { modelDtypeBytes: d, ...profile.kvRules });
   if (inp.explain) steps.push(...kv.steps);
 
-  const weights = computeWeights(arch, quant, { tp, pp, dtypeBits: 8 * d, ...profile.weightOptions(inp, tp, pp, d, s) }, inp.explain);
+  const weights = computeWeights(arch, quant, { tp, pp, dtypeBits: 8 * d, ...profile.weightOptions(inp, tp, pp, d, s), ...(dp > 1 ? { attentionTp } : {}) }, inp.explain);
   if (inp.explain) steps.push(...weights.steps);
 
-  const plan = profile.budget({ inp, tp, pp, dtypeBytes: d, kv, weights, steps: s });
+  const plan = profile.budget({ inp, tp, pp, dp, dtypeBytes: d, kv, weights, steps: s });
   const budget = plan.budget;
 
   const stages: StageEval[] = weights.perStage.map((w, st) => ({
@@ -51,6 +54,7 @@ export function evaluateLayout(inp: ProfileInput, tp: number, pp: number, replic
     tp,
     pp,
     replicas,
+    dp,
     utilUsed: plan.utilUsed,
     budgetBytes: budget,
     stage: worst,
@@ -60,7 +64,8 @@ export function evaluateLayout(inp: ProfileInput, tp: number, pp: number, replic
     blockSize: plan.blockSize,
     costOptions: plan.costOptions,
     perUserBytes: costs[wi],
-    poolTokens: Math.max(0, Math.floor(plan.poolTokens(stages))),
+    // One replica's pool: every DP attention rank has its own.
+    poolTokens: Math.max(0, Math.floor(plan.poolTokens(stages))) * dp,
     maxSeqs: plan.maxSeqs,
     kvAllocatedBytes: kvStageBytes ? kvStageBytes[wi] : undefined,
     kvStageBytes,

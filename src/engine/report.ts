@@ -16,6 +16,8 @@ export const AlternativeSchema = z.object({
   tp: z.number().int().positive(),
   pp: z.number().int().positive(),
   replicas: z.number().int().positive(),
+  /** DP attention ranks per replica (absent or 1 = plain tensor parallel). */
+  dp: z.number().int().positive().optional(),
   fits: z.boolean(),
   maxUsers: z.number().int().nonnegative(),
   reason: z.string(),
@@ -77,6 +79,8 @@ export const SizingReportSchema = z.object({
     tp: z.number().int().positive(),
     pp: z.number().int().positive(),
     replicas: z.number().int().positive(),
+    /** DP attention ranks per replica: each holds KV only for its own requests; experts expert-parallel (1 = off). */
+    dp: z.number().int().positive(),
     reason: z.string(),
     reasonCode: z.enum(['requested', 'only', 'fastest', 'closest']),
     considered: z.number().int().positive(),

@@ -47,7 +47,7 @@ export function estimatePerformance(
     const expertPerGpu = ev.weights.expertBytes / (tp * pp);
     weightBytes = weightBytes - expertPerGpu + expertPerGpu * touched;
   }
-  const kvRead = b * ev.perUserBytes; // every user attends to its whole context
+  const kvRead = Math.ceil(b / (ev.dp ?? 1)) * ev.perUserBytes; // every user attends to its whole context (DP attention: a rank reads its own users' KV)
   const bytesRead = weightBytes + kvRead;
   const flopsPerToken = 2 * activeParams + 4 * arch.layers * context * arch.heads * (arch.mla ? arch.mla.qkNopeHeadDim + arch.mla.qkRopeHeadDim : arch.headDim);
   const flopsPerStep = (b * flopsPerToken) / (tp * pp);

@@ -22,6 +22,9 @@ export interface WeightOptions {
   embeddingOnHost: boolean;
   /** KTransformers (and llama.cpp with -ot exps=CPU) keep routed experts in host RAM. */
   expertsOnHost?: boolean;
+  /** DP attention (SGLang --enable-dp-attention, vLLM -dp with expert parallel): attention, embeddings and lm_head are
+   * split over this many ranks only (tp / dp), while the experts stay spread over all tp ranks. */
+  attentionTp?: number;
   /** Weights are stored as GGUF (llama.cpp / Ollama): norms F32, MXFP4 models are MXFP4_MOE, no vision tower (mmproj is separate). */
   gguf?: boolean;
   /** Multiplier on routed-expert bytes from kernel padding (vLLM MXFP4 Marlin/Triton layouts). */
@@ -106,7 +109,8 @@ export function computeWeights(arch: Architecture, q: QuantFormat, o: WeightOpti
       if (o.expertsOnHost) return;
     }
     if (t.layer !== undefined) {
-      perStage[o.pp === 1 ? 0 : stageOf[t.layer]] += o.tp === 1 ? bytes : bytes * tpShare(t, arch, o.tp);
+      const tpFor = t.kind === 'attention' && o.attentionTp ? o.attentionTp : o.tp;
+      perStage[o.pp === 1 ? 0 : stageOf[t.layer]] += tpFor === 1 ? bytes : bytes * tpShare(t, arch, tpFor);
     } else if (t.kind === 'embedding' || t.kind === 'lmHead') {
       if (t.kind === 'embedding' && o.embeddingOnHost) {
         // llama.cpp keeps token_embd on the host; a tied model gets a duplicated output tensor on the last GPU.
@@ -114,7 +118,7 @@ export function computeWeights(arch: Architecture, q: QuantFormat, o: WeightOpti
         return;
       }
       const padded = Math.ceil(arch.vocab / o.vocabPad) * o.vocabPad;
-      const shard = (padded / o.tp) * bytesPerVocabRow;
+      const shard = (padded / (o.attentionTp ?? o.tp)) * bytesPerVocabRow;
       if (t.kind === 'embedding') {
         perStage[0] += shard;
         // Tied embeddings: the last stage builds its own lm_head copy.

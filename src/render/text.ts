@@ -118,7 +118,7 @@ export function renderText(r: SizingReport, locale: Locale = 'en', opts: { expla
     for (const l of insteadLines(opts.instead, locale)) lines.push(`  ${l}`);
   }
   lines.push('');
-  lines.push(`${s.perGpu} (${layoutShape(r.layout.tp, r.layout.pp, r.layout.replicas)}):`);
+  lines.push(`${s.perGpu} (${layoutShape(r.layout.tp, r.layout.pp, r.layout.replicas)}${r.layout.dp > 1 ? ` + DP attention ×${r.layout.dp}` : ''}):`);
   lines.push(table(memoryRows(r, locale), 46).replace(/^/gm, '  '));
   lines.push('');
   const p = r.performance;

@@ -72,7 +72,7 @@ describe('layouts', () => {
 
   it('MoE group-quantized experts must shard into whole groups (Qwen3-30B-A3B: 768 / 8 = 96)', () => {
     const r = size({ model: 'qwen3-30b-a3b', gpu: 'a10x8', quant: 'awq' });
-    const tp8 = r.layout.alternatives.find((a) => a.tp === 8);
+    const tp8 = r.layout.alternatives.find((a) => a.tp === 8 && !a.dp);
     expect(r.layout.tp).not.toBe(8);
     expect(tp8?.reason).toMatch(/moe_intermediate_size 768/);
   });

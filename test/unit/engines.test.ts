@@ -124,3 +124,37 @@ describe('MindIE and TensorRT-LLM profiles', () => {
     expect(() => request({ model: 'qwen3-32b', gpu: 'h100', engine: 'vllm', kv: 'q8_0' })).toThrow(/llama.cpp cache type/);
   });
 });
+
+describe('DP attention with expert parallel', () => {
+  it('each of the 8 ranks holds KV only for its own requests: capacity by hand (DeepSeek-V3 FP8, 8x H200, SGLang)', () => {
+    const r = size({ model: 'deepseek-v3', gpu: 'h200x8', users: '100', context: '16k', engine: 'sglang' });
+    expect(r.layout.dp).toBe(8);
+    expect(r.fits).toBe(true);
+    // MLA latent (512 + 64) x 2 B x 61 layers per token, page size 1: one 16k request costs 16384 x 70272 B
+    const perUser = 16384 * (512 + 64) * 2 * 61;
+    expect(r.kv.bytesPerToken).toBe((512 + 64) * 2 * 61);
+    expect(r.capacity.maxUsers).toBe(8 * Math.floor(r.perGpu.kvPoolBytes / perUser));
+    // KV on one GPU: ceil(100 / 8) = 13 requests, not all 100
+    expect(r.perGpu.kvRequiredBytes).toBe(13 * perUser);
+    expect(r.kv.poolTokens).toBe(8 * Math.floor(r.perGpu.kvPoolBytes / ((512 + 64) * 2 * 61)));
+    // The plain TP8 layout replicates the latent on every GPU and holds far fewer users.
+    const tp8 = r.layout.alternatives.find((a) => a.tp === 8 && a.replicas === 1 && !a.dp)!;
+    expect(tp8.fits).toBe(false);
+    expect(tp8.maxUsers).toBeLessThan(100);
+    expect(r.launch.command).toMatch(/--tp 8 \\\n\s+--dp 8 \\\n\s+--enable-dp-attention/);
+  });
+
+  it('vLLM: -dp 8 --enable-expert-parallel with TP1 per rank', () => {
+    const r = size({ model: 'deepseek-v3', gpu: 'h200x8', users: '100', context: '16k' });
+    expect(r.layout.dp).toBe(8);
+    expect(r.launch.command).toContain('--tensor-parallel-size 1');
+    expect(r.launch.command).toContain('--data-parallel-size 8');
+    expect(r.launch.command).toContain('--enable-expert-parallel');
+  });
+
+  it('dense models never get DP attention; attention weights are replicated per rank under it', () => {
+    const d = size({ model: 'llama-3.1-70b', gpu: 'h100x8', users: '50' });
+    expect(d.layout.dp).toBe(1);
+    expect(d.layout.alternatives.some((a) => a.dp)).toBe(false);
+  });
+});

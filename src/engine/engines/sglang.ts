@@ -51,17 +51,22 @@ export function sglangLaunch(l: LaunchInput): Launch {
   const command = shell(`python -m sglang.launch_server --model-path ${target}`, [
     `--tp ${ev.tp}`,
     ev.pp > 1 && `--pp-size ${ev.pp}`,
-    ev.replicas > 1 && `--dp ${ev.replicas}`,
+    ev.dp > 1 ? `--dp ${ev.dp}` : ev.replicas > 1 && `--dp ${ev.replicas}`,
+    ev.dp > 1 && '--enable-dp-attention',
+    ev.dp > 1 && '--moe-a2a-backend deepep',
     `--mem-fraction-static ${ev.utilUsed}`,
     `--context-length ${l.maxModelLen}`,
-    `--max-running-requests ${Math.max(1, l.usersPerReplica)}`,
+    `--max-running-requests ${Math.max(1, ev.dp > 1 ? l.usersPerReplica : l.usersPerReplica * ev.replicas)}`,
     req.kvDtype.id === 'fp8' && '--kv-cache-dtype fp8_e4m3',
     dtype && dtype !== 'float32' && `--dtype ${dtype}`,
     quant.id === 'fp8' && nativeFormat(model) !== 'fp8' && '--quantization fp8',
     req.gpu.vendor === 'huawei' && quant.id === 'int8' && '--quantization modelslim',
     rope && `--json-model-override-args '${rope}'`,
   ]);
-  if (ev.replicas > 1) notes.push(`--dp ${ev.replicas} runs ${ev.replicas} copies (TP${ev.tp} each) behind SGLang's router.`);
+  if (ev.dp > 1) {
+    notes.push(`--enable-dp-attention --dp ${ev.dp}: each of the ${ev.dp} attention ranks keeps the KV of its own requests (an MLA latent is no longer copied to every GPU); the experts run expert-parallel over the ${ev.tp} GPUs.`);
+    if (ev.replicas > 1) notes.push(`Run ${ev.replicas} such servers, one per group of ${ev.tp} GPUs, behind SGLang's router.`);
+  } else if (ev.replicas > 1) notes.push(`--dp ${ev.replicas} runs ${ev.replicas} copies (TP${ev.tp} each) behind SGLang's router.`);
   if (nodesOf(gpus) > 1) notes.push(`${gpus} GPUs span ${nodesOf(gpus)} nodes: run the same command on each with --nnodes ${nodesOf(gpus)} --node-rank <i> --dist-init-addr <head>:50000.`);
   return { engine: 'sglang', command, env: {}, notes };
 }
@@ -71,7 +76,7 @@ export const sglang: EngineProfile = {
   label: 'SGLang',
   needsCuda: true,
   gguf: false,
-  layouts: { layerSplit: false },
+  layouts: { layerSplit: false, dpAttention: true },
   kvCache: { ...GPU_KV, dtypes: ['bf16', 'fp16', 'fp8'] },
   speed: ROOFLINE_SPEED,
   // SGLang's --mamba-ssm-dtype defaults to the checkpoint's float32 state (assumed like vLLM; not verified against a log).

@@ -60,6 +60,8 @@ export interface LayoutEval {
   tp: number;
   pp: number;
   replicas: number;
+  /** DP attention ranks per replica (1 = off): each rank keeps KV only for its own requests; experts stay split over tp. */
+  dp: number;
   utilUsed: number;
   budgetBytes: number;
   /** Worst (binding) stage. */
@@ -91,6 +93,8 @@ export interface BudgetInput {
   inp: ProfileInput;
   tp: number;
   pp: number;
+  /** DP attention ranks (1 = off). */
+  dp: number;
   /** Bytes per element of the model's activation dtype. */
   dtypeBytes: number;
   kv: KvSpec;
@@ -123,6 +127,8 @@ export type Support = { ok: true; note?: Note } | { ok: false; reason: string; a
 export interface LayoutOffer {
   /** Splits layers across GPUs in one process (llama.cpp -sm layer, accelerate device_map) instead of TP. */
   layerSplit: boolean;
+  /** Offers DP attention with expert parallelism for MoE models (SGLang --enable-dp-attention, vLLM -dp --enable-expert-parallel). */
+  dpAttention?: boolean;
 }
 
 /** The command line (and environment) that makes an estimate true: every memory-relevant setting it assumed. */

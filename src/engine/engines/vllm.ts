@@ -139,16 +139,19 @@ export function vllmLaunch(l: LaunchInput): Launch {
   if (quantized && quant.family !== 'gguf')
     notes.push(`Serve the ${quant.id.toUpperCase()} checkpoint of ${repo} (${target} stands for it; publishers name them differently): vLLM reads the format from its config.`);
   const release = ev.settings.release;
-  const dp = ev.replicas;
-  const gpus = ev.tp * ev.pp * dp;
+  // DP attention + EP: vLLM runs tp / dp tensor-parallel ranks per DP engine, dp engines per replica.
+  const tp = ev.tp / ev.dp;
+  const dp = ev.replicas * ev.dp;
+  const gpus = ev.tp * ev.pp * ev.replicas;
   const rope = ropeOverrideJson(l);
   const kvFlag = req.kvDtype.id === 'fp8' ? 'fp8' : req.kvDtype.id === 'fp32' ? 'float32' : undefined;
   const dtype = dtypeOverride(l);
   const command = shell(`vllm serve ${target}`, [
     quant.family === 'gguf' && `--tokenizer ${repo}`,
-    `--tensor-parallel-size ${ev.tp}`,
+    `--tensor-parallel-size ${tp}`,
     ev.pp > 1 && `--pipeline-parallel-size ${ev.pp}`,
     dp > 1 && `--data-parallel-size ${dp}`,
+    ev.dp > 1 && '--enable-expert-parallel',
     `--max-model-len ${l.maxModelLen}`,
     `--max-num-seqs ${ev.settings.maxNumSeqs}`,
     `--max-num-batched-tokens ${ev.settings.maxNumBatchedTokens}`,
@@ -160,7 +163,8 @@ export function vllmLaunch(l: LaunchInput): Launch {
   ]);
   notes.push(`Memory rules of vLLM ${req.engine.version ?? `${release}+`}${req.engine.version ? '' : ` (pip install 'vllm>=${release}')`}.`);
   if (gpu.vendor === 'huawei') notes.push('On Ascend this is vllm-ascend (pip install vllm-ascend) with msModelSlim weights for INT8 (W8A8).');
-  if (dp > 1) notes.push(`--data-parallel-size ${dp} runs ${dp} copies of the model (TP${ev.tp} each) behind one endpoint; separate servers behind a load balancer size the same.`);
+  if (ev.dp > 1) notes.push(`-dp ${dp} with --enable-expert-parallel: attention runs data-parallel (each rank keeps the KV of its own requests) and the experts are spread over all ${gpus} GPUs; --max-num-seqs applies per DP rank.`);
+  else if (dp > 1) notes.push(`--data-parallel-size ${dp} runs ${dp} copies of the model (TP${ev.tp} each) behind one endpoint; separate servers behind a load balancer size the same.`);
   if (nodesOf(gpus) > 1) notes.push(`${gpus} GPUs span ${nodesOf(gpus)} nodes: start a Ray cluster first (ray start --head on one node, ray start --address on the others); TP stays inside a node.`);
   return { engine: 'vllm', command, env: {}, notes };
 }
@@ -170,7 +174,7 @@ export const vllm: EngineProfile = {
   label: 'vLLM',
   needsCuda: true,
   gguf: false,
-  layouts: { layerSplit: false },
+  layouts: { layerSplit: false, dpAttention: true },
   kvCache: GPU_KV,
   speed: ROOFLINE_SPEED,
   // Conv state in the model dtype, SSM state in the checkpoint's mamba_ssm dtype: vLLM's Qwen3_5ForConditionalGenerationConfig
@@ -219,6 +223,8 @@ export const vllm: EngineProfile = {
     const blockSize = arch.linear ? vllmHybridBlockSize(kv, base, s) : base;
     const newForm = cmpVersion(inp.engineVersion ?? rel.version, '0.21') >= 0;
     const chunk = batch.maxNumBatchedTokens;
+    // vllm-ascend captures ACL graphs where CUDA builds capture CUDA graphs (same budget rule, CUDA-measured size).
+    const graphWord = isAscend(gpu) ? 'ACL graphs (vllm-ascend; size as measured for CUDA graphs)' : 'CUDA graphs';
     return {
       budget,
       utilUsed,
@@ -242,7 +248,7 @@ export const vllm: EngineProfile = {
             graphs: fmtGiB(graphs),
             inBudget: rel.cudaGraphsInBudget ? 1 : 0,
           },
-          message: `vLLM ${inp.engineVersion ?? rel.version + '+'} profile: budget = ${utilUsed} × ${fmtGiB(total)} visible; profiling peak with max_num_batched_tokens=${batch.maxNumBatchedTokens}, max_num_seqs=${batch.maxNumSeqs} (${batch.large ? 'H100-class' : 'smaller-GPU'} defaults); non-torch ${fmtGiB(nonTorch)}${rel.cudaGraphsInBudget ? `; CUDA graphs ${fmtGiB(graphs)} inside the budget` : `; CUDA graphs (~${fmtGiB(graphs)}) are captured after the KV pool, in the ${Math.round((1 - utilUsed) * 100)} % headroom`}.`,
+          message: `vLLM ${inp.engineVersion ?? rel.version + '+'} profile: budget = ${utilUsed} × ${fmtGiB(total)} visible; profiling peak with max_num_batched_tokens=${batch.maxNumBatchedTokens}, max_num_seqs=${batch.maxNumSeqs} (${batch.large ? 'H100-class' : 'smaller-GPU'} defaults); non-torch ${fmtGiB(nonTorch)}${rel.cudaGraphsInBudget ? `; ${graphWord} ${fmtGiB(graphs)} inside the budget` : `; ${graphWord} (~${fmtGiB(graphs)}) are captured after the KV pool, in the ${Math.round((1 - utilUsed) * 100)} % headroom`}.`,
         },
       ],
     };

@@ -2,6 +2,7 @@
 import type { EngineCatalog } from '../catalog/schema.ts';
 import { parameterCounts } from './architecture.ts';
 import { storedSummary } from './stored.ts';
+import { storedFor } from './weights.ts';
 import { computeCapacity, type CapacityResult } from './capacity.ts';
 import type { Step } from './formulas.ts';
 import { engineProfile, isLayerSplitEngine } from './engines/index.ts';
@@ -140,6 +141,13 @@ function weightNote(req: SizingRequest, totalParams: number, weightBytes: number
   if (q.family === 'gguf') reasons.push(`${q.name} is a mix (attn_v, ffn_down and the output layer get more bits)`);
   else if (q.bitsPerWeight > nominal + 0.01) reasons.push(`scales${q.id === 'int4' || q.id === 'awq' || q.id === 'gptq' ? ' and zero points' : ''} add ${(q.bitsPerWeight - nominal).toFixed(3)} bits per weight`);
   if (q.id === 'mxfp4' && req.model.moe) reasons.push('only the experts are 4-bit');
+  const stored = storedFor(req.model, q);
+  if (stored) {
+    // Stored bytes hold what the parameter count of the language model leaves out.
+    const vision = stored.tensors.reduce((a, t) => a + (t.kind === 'vision' && !t.notLoaded ? t.bytes : 0), 0);
+    if (vision > 0 && req.engine.id !== 'llamacpp' && req.engine.id !== 'ollama') reasons.push(`the checkpoint also holds a ${fmtBytes(vision)} vision tower`);
+    if (q.family === 'float' && nominal === 16) reasons.length || reasons.push('the checkpoint stores some tensors in other dtypes');
+  }
   const message =
     Math.abs(naive - weightBytes) / weightBytes > 0.03
       ? `Weights: ${gb(weightBytes)} = ${fmtBytes(weightBytes)} (${avgBits.toFixed(2)} bits/weight on average). The rule of thumb ${(totalParams / 1e9).toFixed(1)}B × ${nominal} bits / 8 = ${gb(naive)} is off${reasons.length ? ` because ${reasons.join(', and ')}` : ''}.`

@@ -261,7 +261,7 @@ export function ggufFile(kv: Record<string, KvValue>, tensors: GgufTensor[]): { 
  * A llama-architecture GGUF (llama.cpp's convert + quantize naming) from a Llama config: Q4_K matrices, Q6_K for
  * attn_v / ffn_down on the layers use_more_bits picks and for output, F32 norms.
  */
-export function llamaGguf(config: Cfg, ftype = 15 /* MOSTLY_Q4_K_M */): { header: Buffer; size: number; tensors: GgufTensor[] } {
+export function llamaGguf(config: Cfg, ftype = 15 /* MOSTLY_Q4_K_M */): { header: Buffer; size: number; tensors: GgufTensor[]; kv: Record<string, KvValue> } {
   const H = config.hidden_size as number;
   const L = config.num_hidden_layers as number;
   const heads = config.num_attention_heads as number;
@@ -300,5 +300,14 @@ export function llamaGguf(config: Cfg, ftype = 15 /* MOSTLY_Q4_K_M */): { header
     'llama.vocab_size': { u32: V },
     'tokenizer.ggml.model': { str: 'gpt2' },
   };
-  return { ...ggufFile(kv, tensors), tensors };
+  return { ...ggufFile(kv, tensors), tensors, kv };
+}
+
+/** llama.cpp's gguf-split layout: every shard a GGUF with split.* keys; the first keeps the model's metadata. */
+export function splitGguf(kv: Record<string, KvValue>, tensors: GgufTensor[], n: number): Array<{ header: Buffer; size: number }> {
+  const per = Math.ceil(tensors.length / n);
+  return Array.from({ length: n }, (_, i) => {
+    const split: Record<string, KvValue> = { 'split.no': { u32: i }, 'split.count': { u32: n }, 'split.tensors.count': { i32: tensors.length } };
+    return ggufFile(i === 0 ? { ...kv, ...split } : split, tensors.slice(i * per, (i + 1) * per));
+  });
 }

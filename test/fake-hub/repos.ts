@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hfTensors, llamaGguf, safetensorsFile, shardedSafetensors, tensorBytes, type TensorSpec } from './fixtures.ts';
+import { hfTensors, llamaGguf, safetensorsFile, splitGguf, shardedSafetensors, tensorBytes, type TensorSpec } from './fixtures.ts';
 import { blobFile, jsonFile, textFile, type FakeFile, type FakeHub } from './server.ts';
 
 export const CONFIG_DIR = join(dirname(fileURLToPath(import.meta.url)), 'configs');
@@ -88,9 +88,18 @@ export function seedRepos(hub: FakeHub): Record<string, CheckpointRepo> {
   out.vl = addCheckpoint(hub, REPOS.vl, readConfig('Qwen--Qwen3-VL-8B-Instruct'), { shards: 2, vision: 24 });
   out.mtp = addCheckpoint(hub, REPOS.mtp, readConfig('deepseek-ai--DeepSeek-V3'), { shards: 8, mtpLayers: 1 });
   const g = llamaGguf(llamaCfg);
+  const q6 = llamaGguf(llamaCfg, 18 /* MOSTLY_Q6_K */);
+  const [s1, s2] = splitGguf(q6.kv, q6.tensors, 2);
   hub.addRepo({
     id: REPOS.gguf,
-    files: { 'README.md': jsonFile('gguf'), 'Llama-3.1-8B-Hub-Test-Q4_K_M.gguf': blobFile(g), 'Llama-3.1-8B-Hub-Test-Q8_0.gguf': blobFile(llamaGguf(llamaCfg, 7)) },
+    files: {
+      'README.md': jsonFile('gguf'),
+      'Llama-3.1-8B-Hub-Test-Q4_K_M.gguf': blobFile(g),
+      'Llama-3.1-8B-Hub-Test-Q8_0.gguf': blobFile(llamaGguf(llamaCfg, 7)),
+      'Q6_K/Llama-3.1-8B-Hub-Test-Q6_K-00001-of-00002.gguf': blobFile(s1),
+      'Q6_K/Llama-3.1-8B-Hub-Test-Q6_K-00002-of-00002.gguf': blobFile(s2),
+      'mmproj-Llama-3.1-8B-Hub-Test-F16.gguf': { head: Buffer.alloc(0), size: 6e8, lfs: true },
+    },
     downloads: 500,
   });
   out.gguf = { id: REPOS.gguf, tensors: [], storedBytes: 0 };

@@ -166,9 +166,16 @@ describe('a GGUF file named the llama.cpp -hf way', () => {
     expect(r.weights.totalBytes).toBe(expected());
   });
 
+  it('a split GGUF in a subfolder: every shard header is read', async () => {
+    const r = await report(`/size model:${REPOS.gguf}:Q6_K gpu:rtx4090`);
+    expect(r.request.quant).toBe('q6_k');
+    expect(r.weights.totalBytes).toBe(expected());
+    expect(r.source.file).toBe('Q6_K/Llama-3.1-8B-Hub-Test-Q6_K-00001-of-00002.gguf');
+  });
+
   it('a quant the repo lacks lists the ones it has', async () => {
     const e = await error(`/size model:${REPOS.gguf}:Q2_K gpu:rtx4090`);
-    expect(e).toMatch(/has no GGUF file for Q2_K — did you mean .*:Q4_K_M, .*:Q8_0\?/);
+    expect(e).toMatch(/has no GGUF file for Q2_K — did you mean .*:Q4_K_M, .*:Q8_0, .*:Q6_K\?/);
   });
 });
 

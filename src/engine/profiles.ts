@@ -38,7 +38,7 @@ export function evaluateLayout(inp: ProfileInput, tp: number, pp: number, replic
     weightsBytes: w,
     activationBytes: plan.stageActivation[st],
     overheadBytes: plan.stageOverhead[st],
-    poolBytes: budget - w - plan.stageActivation[st] - plan.stageOverhead[st],
+    poolBytes: inp.overrides?.kvPoolBytes ?? budget - w - plan.stageActivation[st] - plan.stageOverhead[st],
     layers: new Set(weights.stageLayers[st]),
   }));
 

@@ -32,6 +32,8 @@ export interface ProfileInput {
     swaFull?: boolean;
     /** llama.cpp: -ot exps=CPU (routed experts in host RAM). */
     expertsOnHost?: boolean;
+    /** Calibration only: the KV pool an engine log printed ("Available KV cache memory"), to check the token count against the bytes-per-token rule alone. */
+    kvPoolBytes?: number;
   };
 }
 

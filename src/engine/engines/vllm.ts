@@ -56,12 +56,12 @@ export function vllmHybridBlockSize(spec: KvSpec, align: number, s?: Step[]): nu
  * 'align' mode; checked on v0.23 Qwen3.6-27B: 1,505,068). v0.21 is not covered by a log: it is given the later form.
  */
 function vllmPoolTokens(spec: KvSpec, layers: Set<number>, pool: number, B: number, newForm: boolean, context: number, windowTokens: (w: number) => number): number {
-  const counts = new Map<string, { n: number; window?: number }>();
+  const counts = new Map<string, { n: number; window?: number; bytes: number }>();
   let perTokenRank = 0;
   for (const l of spec.layers) {
     if (!layers.has(l.layer) || l.kind === 'none') continue;
-    const k = l.kind === 'mla' ? 'full' : l.window ? `${l.kind}/${l.window}` : l.kind;
-    const c = counts.get(k) ?? { n: 0, window: l.window };
+    const k = l.kind === 'mla' ? 'full' : l.window ? `${l.kind}/${l.window}/${l.bytesPerToken}` : `${l.kind}/${l.bytesPerToken}`;
+    const c = counts.get(k) ?? { n: 0, window: l.window, bytes: l.bytesPerToken };
     c.n++;
     counts.set(k, c);
     if (l.bytesPerToken > perTokenRank) perTokenRank = l.bytesPerToken;
@@ -74,11 +74,17 @@ function vllmPoolTokens(spec: KvSpec, layers: Set<number>, pool: number, B: numb
   const groupSize = Math.min(...[...counts.values()].map((c) => c.n));
   let groups = 0;
   let perRequest = 0;
-  const full = Math.ceil(context / B);
   for (const [k, c] of counts) {
     const g = Math.ceil(c.n / groupSize);
     groups += g;
-    perRequest += g * (k === 'linear' ? 2 : c.window ? Math.min(full, Math.ceil(windowTokens(c.window) / B) + 1) : full);
+    if (k.startsWith('linear')) {
+      perRequest += g * 2;
+      continue;
+    }
+    // Pages have one size: a layer with fewer bytes per token holds proportionally more tokens per block.
+    const tokensPerBlock = (B * perTokenRank) / c.bytes;
+    const full = Math.ceil(context / tokensPerBlock);
+    perRequest += g * (c.window ? Math.min(full, Math.ceil(windowTokens(c.window) / tokensPerBlock) + 1) : full);
   }
   const blocks = Math.floor(pool / (B * perTokenRank * groupSize));
   if (!newForm) return Math.floor(blocks / groups) * B;

@@ -190,5 +190,15 @@ export const EngineCatalogSchema = z.object({
     maxNumTokens: z.number().int().positive(),
     tokensPerBlock: z.number().int().positive(),
   }),
+  /** Per attention kind: how each engine caches it, and whether that rule is known from its source or a log. */
+  kvKinds: z
+    .array(
+      z.object({
+        kind: z.string(),
+        engines: z.record(z.string(), z.object({ rule: z.string(), known: z.enum(['source', 'log', 'assumed']) })),
+        source: z.string(),
+      }),
+    )
+    .optional(),
 });
 export type EngineCatalog = z.infer<typeof EngineCatalogSchema>;

@@ -197,7 +197,23 @@ function mythNotes(req: SizingRequest, kvPerToken: number, notes: Note[]): void 
     });
   }
   const lin = a.layerSpecs.filter((l) => l.attention === 'linear').length;
-  if (lin) notes.push({ code: 'kv.linear', params: { linear: lin, layers: a.layers, rest: a.layers - lin }, message: `${lin} of ${a.layers} layers are linear attention (Gated DeltaNet) with a fixed-size state per sequence; only ${a.layers - lin} keep a growing KV cache.` });
+  const growing = a.layerSpecs.filter((l) => l.attention !== 'linear' && l.attention !== 'none' && !l.kvShared).length;
+  const mixer = a.linear?.kind === 'mamba2' ? 'Mamba-2' : a.linear?.kind === 'kda' ? 'Kimi Delta Attention' : 'Gated DeltaNet';
+  if (lin) notes.push({ code: 'kv.linear', params: { linear: lin, layers: a.layers, rest: growing, mixer }, message: `${lin} of ${a.layers} layers are ${mixer} (linear attention / state space) with a fixed-size state per sequence; only ${growing} keep a growing KV cache.` });
+  if (a.indexer && a.mla)
+    notes.push({
+      code: 'kv.dsa',
+      params: { heads: a.indexer.heads, dim: a.indexer.headDim },
+      message: `DeepSeek Sparse Attention: besides the MLA latent, every layer caches the lightning indexer's key (${a.indexer.headDim} fp8 + one fp32 scale = ${a.indexer.headDim + (a.indexer.headDim / 128) * 4} B per token); with kv fp8 the latent uses the 656-byte fp8_ds_mla layout.`,
+    });
+  const shared = a.layerSpecs.filter((l) => l.kvShared).length;
+  if (shared) notes.push({ code: 'kv.shared', params: { shared, layers: a.layers }, message: `${shared} of ${a.layers} layers reuse an earlier layer's K/V (KV sharing) and cache nothing of their own.` });
+  if (a.mtpParams > 0)
+    notes.push({
+      code: 'weights.mtp',
+      params: { params: `${(a.mtpParams / 1e9).toFixed(2)}B` },
+      message: `The checkpoint also ships multi-token-prediction layers (${(a.mtpParams / 1e9).toFixed(2)}B parameters): engines load them only with speculative decoding (vLLM --speculative-config method mtp), which adds their weights to every GPU that holds the last stage; they are not counted here.`,
+    });
   if (a.ropeScaling) notes.push({ code: 'kv.rope', params: { type: a.ropeScaling }, message: `RoPE scaling (${a.ropeScaling}) changes positions, not the KV bytes per token: memory grows only with the context you actually use.` });
 }
 

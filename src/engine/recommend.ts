@@ -18,6 +18,9 @@ import { kvSpec, requestCost, windowPlain } from './kv.ts';
 /** Per-user decode speed an option must reach (tok/s, a little faster than people read) unless a target is given. */
 export const MIN_TOKS_PER_USER = 20;
 
+/** Headroom an option must have: room for this many times the users asked (a burst then queues nothing). */
+export const HEADROOM_USERS = 1.1;
+
 /** Slack on the decode-speed upper bound used only to skip hopeless configurations cheaply. */
 const SPEED_BOUND_MARGIN = 1.5;
 
@@ -209,7 +212,8 @@ export function recommend(base: Base, cat: RecommendCatalog, opts: RecommendOpti
 
   // Cheap bounds, so that most configurations are never sized: memory can hold no less than one copy of the
   // weights plus every user's KV (no paging slack, no replication), and decode can be no faster than reading the
-  // active weights once per token at MEM_EFFICIENCY of the combined bandwidth (SPEED_BOUND_MARGIN of slack).
+  // active weights and every user's KV once per step at the engine's bandwidth fraction of the combined
+  // bandwidth (SPEED_BOUND_MARGIN of slack).
   const counts = parameterCounts(base.model);
   const activeShare = counts.active / Math.max(1, counts.total);
   const allLayers = new Set(base.model.layerSpecs.map((l) => l.index));
@@ -226,7 +230,8 @@ export function recommend(base: Base, cat: RecommendCatalog, opts: RecommendOpti
   const mayWork = (gpu: Gpu, count: number, q: QuantFormat, engine: EngineSpec): boolean => {
     const w = minWeights(q);
     if (w / count > gpu.visibleBytes || (w + kvBound) / count > gpu.visibleBytes) return false;
-    const fastest = (count * gpu.bandwidthGBs * 1e9 * engineProfile(engine.id).speed.memEfficiency) / (w * activeShare);
+    // every decode step reads the active weights once and each user's whole KV (the speed model's assumption)
+    const fastest = (count * gpu.bandwidthGBs * 1e9 * engineProfile(engine.id).speed.memEfficiency) / (w * activeShare + kvBound);
     return fastest * SPEED_BOUND_MARGIN >= floor || opts.have?.gpu === gpu;
   };
 
@@ -240,7 +245,7 @@ export function recommend(base: Base, cat: RecommendCatalog, opts: RecommendOpti
       try {
         evaluated++;
         const report = estimate({ ...base, engine, quant, gpu, gpuCount: count, tp: layout?.tp, pp: layout?.pp }, engines);
-        s = { report, ok: report.fits && report.performance.decodeTokensPerSecondPerUser >= floor };
+        s = { report, ok: report.fits && report.capacity.maxUsers >= Math.ceil(base.users * HEADROOM_USERS) && report.performance.decodeTokensPerSecondPerUser >= floor };
       } catch (e) {
         if (!(e instanceof EstimateError)) throw e;
       }

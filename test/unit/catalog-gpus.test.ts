@@ -64,10 +64,10 @@ describe('gpus.yaml visible memory', () => {
     }
   });
 
-  it('Apple entries follow the Metal working-set rule: 0.75 above 36 GB, 2/3 at 36 GB and below', () => {
+  it('Apple entries follow the Metal working-set rule: 0.75 from 36 GB up, 2/3 at 32 GB and below', () => {
     for (const g of cat.gpuEntries.filter((x) => x.vendor === 'apple')) {
       const gb = g.memory.marketingGB;
-      const rule = (gb > 36 ? 0.75 : 2 / 3) * gb;
+      const rule = (gb >= 36 ? 0.75 : 2 / 3) * gb;
       expect(Math.abs(g.memory.visibleGiB - rule), g.id).toBeLessThan(0.01);
       expect(g.category, g.id).toBe('unified');
     }

@@ -184,7 +184,7 @@ export async function answerSize(
   if (!built.ok) return { ok: false, reply: errorReply(ctx.locale, built.error), error: built.error };
   let report: SizingReport;
   try {
-    report = estimate(built.value, cat.engines, { explain: true });
+    report = estimate(built.value, cat.engines, { explain: true, fixesFrom: cat });
   } catch (e) {
     if (e instanceof EstimateError || e instanceof RangeError) {
       const ee = e instanceof EstimateError ? e : undefined;

@@ -10,6 +10,7 @@ import { candidateLayouts, tpInvalidReason } from './layout.ts';
 import { evaluateLayout, type LayoutEval, type ProfileInput } from './profiles.ts';
 import type { Alternative, Note, SizingReport } from './report.ts';
 import { costOf } from './cost.ts';
+import { cheapFixes, type FixCatalog } from './fixes.ts';
 import { estimatePerformance, type Performance } from './throughput.ts';
 import type { SizingRequest } from './types.ts';
 
@@ -33,6 +34,8 @@ export class EstimateError extends Error {
 
 export interface EstimateOptions {
   explain?: boolean;
+  /** Formats to try for the cheap fixes (report.fixes); without it no fixes are tried. */
+  fixesFrom?: FixCatalog;
   overrides?: ProfileInput['overrides'];
 }
 
@@ -79,7 +82,7 @@ function evaluateAll(req: SizingRequest, engines: EngineCatalog, opts: EstimateO
   }
   const evaluated = valid.map((c) => {
     const ev = evaluateLayout(inp, c.tp, c.pp, c.replicas, c.dp ?? 1);
-    const cap = computeCapacity(ev, req.users, req.contextTokens, req.model.maxPosition);
+    const cap = computeCapacity(ev, req.users, req.contextTokens, maxPositionFor(req));
     const perf = estimatePerformance(ev, req.model, req.gpu, req.quant, active, cap.usersPerReplica, req.contextTokens, undefined, req.users);
     return { ev, cap, perf };
   });
@@ -280,6 +283,17 @@ export function fmtBytes(b: number): string {
   return `${Math.round(b)} B`;
 }
 
+/** Past max_position_embeddings: a YaRN override stretching the positions by the smallest whole factor that covers the context. */
+function ropeOverride(req: SizingRequest): { factor: number; originalMax: number; type: 'yarn' } | undefined {
+  if (req.contextTokens <= req.model.maxPosition) return undefined;
+  return { factor: Math.ceil(req.contextTokens / req.model.maxPosition), originalMax: req.model.maxPosition, type: 'yarn' };
+}
+
+/** The longest context the served model accepts: its own, or the requested one under a rope override. */
+function maxPositionFor(req: SizingRequest): number {
+  return Math.max(req.model.maxPosition, req.contextTokens);
+}
+
 const clampInt = (x: number) => (Number.isFinite(x) ? Math.max(0, Math.round(x)) : 0);
 
 export function estimate(req: SizingRequest, engines: EngineCatalog, opts: EstimateOptions = {}): SizingReport {
@@ -300,7 +314,7 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
     const inp = profileInput(req, engines, opts, true);
     ev = evaluateLayout(inp, best.ev.tp, best.ev.pp, best.ev.replicas, best.ev.dp);
     steps.push(...ev.steps);
-    cap = computeCapacity(ev, req.users, req.contextTokens, req.model.maxPosition, steps);
+    cap = computeCapacity(ev, req.users, req.contextTokens, maxPositionFor(req), steps);
     perf = estimatePerformance(ev, req.model, req.gpu, req.quant, counts.active, cap.usersPerReplica, req.contextTokens, steps, req.users);
   }
   const st = ev.stage;
@@ -320,8 +334,13 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
   mythNotes(req, ev.kv.bytesPerTokenModel, notes);
   weightNote(req, counts.total, ev.weights.totalBytes, notes);
   storedNote(req, notes);
-  if (req.contextTokens > req.model.maxPosition)
-    notes.push({ code: 'context.exceeds', params: { context: req.contextTokens, model: req.model.name, max: req.model.maxPosition }, message: `${req.contextTokens} tokens exceeds ${req.model.name}'s maximum context of ${req.model.maxPosition}.` });
+  const rope = ropeOverride(req);
+  if (rope)
+    notes.push({
+      code: 'context.rope',
+      params: { context: req.contextTokens, model: req.model.name, max: req.model.maxPosition, factor: rope.factor },
+      message: `${req.contextTokens} tokens is past ${req.model.name}'s max_position_embeddings ${req.model.maxPosition}: the launch command adds a YaRN rope override with factor ${rope.factor} (original ${rope.originalMax}). Memory is sized for it, but quality past the trained length is not guaranteed: models whose cards document YaRN (Qwen2.5/Qwen3: factor 4 to 128k) hold up well, others lose accuracy on long inputs — test on your own.`,
+    });
   if (cap.usersLimitedBy === 'maxSeqs')
     notes.push({ code: 'capacity.maxSeqs', params: { maxSeqs: ev.maxSeqs ?? 0 }, message: `Memory would hold more, but the engine runs at most ${ev.maxSeqs} sequences at once per replica (max_num_seqs).` });
   if (support.ok && support.note) notes.push(support.note);
@@ -347,7 +366,7 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
     const short = Math.max(0, cap.kvRequiredBytes - Math.max(0, st.poolBytes));
     if (st.poolBytes <= 0)
       notes.push({ code: 'fit.weights', params: { fixed: fmtBytes(st.weightsBytes + st.activationBytes + st.overheadBytes), budget: fmtBytes(ev.budgetBytes) }, message: `The weights and fixed overheads alone (${fmtBytes(st.weightsBytes + st.activationBytes + st.overheadBytes)}) exceed the ${fmtBytes(ev.budgetBytes)} budget of each GPU.` });
-    else if (req.contextTokens <= req.model.maxPosition)
+    else
       notes.push({ code: 'fit.kv', params: { users: req.users, context: req.contextTokens, need: fmtBytes(cap.kvRequiredBytes), pool: fmtBytes(st.poolBytes), short: fmtBytes(short) }, message: `KV for ${req.users} users × ${req.contextTokens} tokens needs ${fmtBytes(cap.kvRequiredBytes)} per GPU; the pool has ${fmtBytes(st.poolBytes)} (${fmtBytes(short)} short).` });
     if (req.engine.id === 'llamacpp' || req.engine.id === 'ollama') offloadNote(req, ev, notes);
   }
@@ -441,10 +460,23 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
     cost: costOf(req.gpu, req.gpuCount, perf.decodeTokensPerSecondTotal, opts.explain ? steps : undefined),
     source: req.source ?? { kind: 'catalog' },
     // A model read from the Hub is served from that repo.
-    launch: profile.launch({ req: req.source?.repo && !req.model.hfRepo ? { ...req, model: { ...req.model, hfRepo: req.source.repo } } : req, ev, usersPerReplica: cap.usersPerReplica, maxModelLen: req.contextTokens, fits: cap.fits }),
+    launch: profile.launch({ req: req.source?.repo && !req.model.hfRepo ? { ...req, model: { ...req.model, hfRepo: req.source.repo } } : req, ev, usersPerReplica: cap.usersPerReplica, maxModelLen: req.contextTokens, fits: cap.fits, rope }),
     notes,
   };
   if (opts.explain) report.explain = steps;
+  // Not fitting, or tight on users: try what an engineer tries before buying.
+  if (opts.fixesFrom && (!cap.fits || cap.maxUsers < Math.ceil(req.users * 1.25))) {
+    const cat = opts.fixesFrom;
+    const fixes = cheapFixes(req, report, cat, (r, maxNumSeqs) => {
+      try {
+        return estimate(r, engines, { overrides: maxNumSeqs ? { ...opts.overrides, maxNumSeqs } : opts.overrides });
+      } catch (e) {
+        if (e instanceof EstimateError) return undefined;
+        throw e;
+      }
+    });
+    if (fixes.length) report.fixes = fixes;
+  }
   return report;
 }
 

@@ -137,6 +137,10 @@ export const SizingReportSchema = z.object({
     env: z.record(z.string(), z.string()),
     notes: z.array(z.string()),
   }),
+  /** Cheap fixes tried before buying when it does not fit or is tight, in order, each with its effect. */
+  fixes: z
+    .array(z.object({ code: z.string(), change: z.string(), effect: z.string(), fits: z.boolean(), maxUsers: z.number().int().nonnegative() }))
+    .optional(),
   notes: z.array(NoteSchema),
   explain: z.array(StepSchema).optional(),
 });

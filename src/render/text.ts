@@ -112,6 +112,11 @@ export function renderText(r: SizingReport, locale: Locale = 'en', opts: { expla
   lines.push(`  ${strip(s.maxUsers(int(r.capacity.maxUsers, locale), tokens(r.request.contextTokens)))}`);
   lines.push(`  ${strip(s.maxContext(tokens(r.capacity.maxContextTokens), String(r.request.users)))}`);
   lines.push(`  ${s.poolTokens(int(r.kv.poolTokens, locale))} · KV ${bytesHuman(r.kv.bytesPerToken)}/token`);
+  if (r.fixes?.length) {
+    lines.push('');
+    lines.push(`${locale === 'zh-CN' ? '购买前可先尝试' : 'Cheap fixes before buying'}:`);
+    for (const f of r.fixes) lines.push(`  ${f.fits ? '✅' : '➕'} ${f.change} — ${f.effect}`);
+  }
   if (opts.instead?.length) {
     lines.push('');
     lines.push(`${s.instead}:`);

@@ -74,6 +74,8 @@ describe('a safetensors repo no catalog has', () => {
     expect(r.source).toEqual({ kind: 'hub', repo: REPOS.llama, revision: hub.repo(REPOS.llama)!.sha });
     expect(r.request.quant).toBe('bf16');
     expect(r.notes.some((n) => n.code === 'source.stored')).toBe(true);
+    // vLLM serves the same commit.
+    expect(r.launch.command).toContain(`vllm serve ${REPOS.llama} \\\n  --revision ${hub.repo(REPOS.llama)!.sha}`);
   });
 
   it('reads headers only: a few kilobytes per shard over ranged requests, never the weights', async () => {
@@ -157,6 +159,8 @@ describe('a GGUF file named the llama.cpp -hf way', () => {
     // llama.block_count 32 × head_count_kv 8 × key_length (rope dims) 128 × 2 (K, V) × 2 bytes (f16 cache).
     expect(r.kv.bytesPerToken).toBe(2 * 32 * 8 * 128 * 2);
     expect(r.source.file).toBe('Llama-3.1-8B-Hub-Test-Q4_K_M.gguf');
+    // The launch downloads the very file that was read.
+    expect(r.launch.command).toMatch(/^llama-server --hf-repo acme-labs\/Llama-3.1-8B-Hub-Test-GGUF --hf-file Llama-3.1-8B-Hub-Test-Q4_K_M.gguf/);
     // Only the header's first 2 MB chunk was read, not the 4.9 GB file.
     expect(hub.bytesServed()).toBeLessThan(5_000_000);
   });

@@ -101,6 +101,14 @@ export function llamaServerArgs(l: LaunchInput): string[] {
 
 export function llamacppLaunch(l: LaunchInput): Launch {
   const { req } = l;
+  const src = req.source;
+  if (src?.kind === 'hub' && src.repo && src.file && req.model.stored?.quant === req.quant.id) {
+    // The GGUF was read from the Hub: llama.cpp downloads that very file (all of its splits) at that commit.
+    const head = `llama-server --hf-repo ${src.repo} --hf-file ${src.file}`;
+    const notes = [`The file Headroom read (${src.repo}/${src.file}${src.revision ? ` at ${src.revision.slice(0, 10)}` : ''}); llama.cpp downloads it on first start.`];
+    if (!l.fits) notes.push('It does not fit entirely: lower -ngl (layers on the GPU) or add -ot exps=CPU / --n-cpu-moe N to keep MoE experts in host RAM, at CPU speed.');
+    return { engine: 'llamacpp', command: shell(head, llamaServerArgs(l)), env: {}, notes };
+  }
   const file = ggufFile(req.model, req.quant);
   const notes = [
     `${file} stands for a ${req.quant.id.toUpperCase()} GGUF of ${repoOf(req.model)} (or -hf <user>/<repo>-GGUF:${req.quant.id.toUpperCase()} to download one).`,

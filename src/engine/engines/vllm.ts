@@ -154,6 +154,8 @@ export function vllmLaunch(l: LaunchInput): Launch {
   const dtype = dtypeOverride(l);
   const command = shell(`vllm serve ${target}`, [
     quant.family === 'gguf' && `--tokenizer ${repo}`,
+    // A checkpoint read from the Hub: pin the commit Headroom read.
+    req.source?.kind === 'hub' && req.source.revision && !quantized && quant.family !== 'gguf' && `--revision ${req.source.revision}`,
     `--tensor-parallel-size ${tp}`,
     ev.pp > 1 && `--pipeline-parallel-size ${ev.pp}`,
     dp > 1 && `--data-parallel-size ${dp}`,

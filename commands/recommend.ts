@@ -10,7 +10,7 @@ import type { SizingRequest } from '../src/engine/types.ts';
 import { MAX_SHOWN, recommendEmbed, renderRecommendText, shownOptions } from '../src/render/recommend.ts';
 import { customIdSchema, idField, intField, optional, type Decoded } from './custom-id.ts';
 import { answerSize } from './size.ts';
-import { autocompleteEngine, autocompleteGpu, autocompleteModelWithHub, autocompleteQuant, errorReply, loc, OPTION, resolveModelInput } from './shared.ts';
+import { autocompleteContext, autocompleteGpu, autocompleteModelWithHub, autocompleteQuant, errorReply, loc, OPTION, resolveModelInput } from './shared.ts';
 import type { Command, CommandContext, Reply } from './types.ts';
 
 export const RECOMMEND_KEYS = ['model', 'users', 'context', 'quant', 'kv', 'engine', 'budget', 'gpu'] as const;
@@ -107,11 +107,11 @@ export const recommendCommand: Command = {
     const res = await answerRecommend(ctx.options, ctx);
     return res.ok ? res.answer.reply : res.reply;
   },
-  autocomplete(focused) {
+  autocomplete(focused, ctx) {
     if (focused.name === 'model') return autocompleteModelWithHub(focused.value);
     if (focused.name === 'gpu') return autocompleteGpu(focused.value);
     if (focused.name === 'quant') return autocompleteQuant(focused.value);
-    if (focused.name === 'engine') return autocompleteEngine(focused.value);
+    if (focused.name === 'context') return autocompleteContext(focused.value, ctx.locale);
     return [];
   },
   async button(customId, ctx) {

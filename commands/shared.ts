@@ -1,6 +1,7 @@
 // Helpers shared by the command modules: localized definitions, error replies, autocomplete, attachments.
 import { catalogs } from '../src/catalog/load.ts';
-import { indexes, type ModelInput, type UserError } from '../src/catalog/parse.ts';
+import { typedGpuName } from '../src/catalog/lookup.ts';
+import { indexes, parseContext, type ModelInput, type UserError } from '../src/catalog/parse.ts';
 import { modelFromHub, parseHubRef, searchHub } from '../src/hub/index.ts';
 import { errorEmbed } from '../src/render/embed.ts';
 import { escapeMarkdown, safeText } from '../src/catalog/user-text.ts';
@@ -80,17 +81,38 @@ function choice(name: string, value: string): AutocompleteChoice {
   return { name: name.length > 100 ? `${name.slice(0, 99)}…` : name, value: value.slice(0, 100) };
 }
 
-export function autocompleteModel(query: string): AutocompleteChoice[] {
+/** 671e9 -> "671B", 32.8e9 -> "32.8B", 600e6 -> "600M". */
+function paramsShort(n: number): string {
+  if (n >= 1e12) return `${+(n / 1e12).toFixed(2)}T`;
+  if (n >= 1e9) return `${n >= 1e11 ? Math.round(n / 1e9) : +(n / 1e9).toFixed(1)}B`;
+  return `${Math.round(n / 1e6)}M`;
+}
+
+/** "Qwen3 32B · 32.8B (qwen3-32b)", "DeepSeek R1 · 671B MoE, 37B active (deepseek-r1)". */
+export function modelChoiceName(id: string): string {
+  const e = catalogs().modelEntries.find((m) => m.id === id);
+  if (!e) return id;
+  const p = e.published;
+  const size = p.activeParams ? `${paramsShort(p.totalParams)} MoE, ${paramsShort(p.activeParams)} active` : paramsShort(p.totalParams);
+  return `${e.name} · ${size} (${e.id})`;
+}
+
+/**
+ * Model names the catalog does not know (Hugging Face repos). Called only when nothing in the catalog matched
+ * better than fuzzily, with the room left in the list; must be fast and do no I/O of its own (serve from a cache).
+ */
+export type UnmatchedModelSuggester = (query: string, room: number) => AutocompleteChoice[];
+
+export function autocompleteModel(query: string, unmatched?: UnmatchedModelSuggester): AutocompleteChoice[] {
   const q = cutQuery(query);
-  const cat = catalogs();
-  const ix = indexes(cat);
-  const exact = ix.models.resolve(q);
-  const list = q.trim() ? ix.models.suggest(q, MAX_CHOICES) : ix.models.choices.slice(0, MAX_CHOICES);
-  if (exact && !list.some((c) => c.value === exact.id)) {
-    const e = cat.modelEntries.find((m) => m.id === exact.id)!;
-    list.unshift({ name: `${e.name} (${e.id})`, value: e.id });
+  const ix = indexes(catalogs());
+  const ranked = ix.models.rank(q, MAX_CHOICES);
+  const out = ranked.choices.map((c) => choice(modelChoiceName(c.value), c.value));
+  if (!ranked.matched && unmatched && q.trim()) {
+    const extra = unmatched(q, MAX_CHOICES).filter((c) => !out.some((o) => o.value === c.value));
+    out.unshift(...extra.map((c) => choice(c.name, c.value)));
   }
-  return list.slice(0, MAX_CHOICES).map((c) => choice(c.name, c.value));
+  return out.slice(0, MAX_CHOICES);
 }
 
 /** Time the Hub's model search may take inside one autocomplete answer (Discord allows 3 s, no deferring). */
@@ -116,31 +138,81 @@ export async function autocompleteModelWithHub(query: string, timeoutMs = HUB_AU
   return merged.filter((c) => !seen.has(c.value) && seen.add(c.value)).slice(0, MAX_CHOICES);
 }
 
+/** A GPU's name without its memory figure ("H100 SXM5 80GB" -> "H100 SXM5"), which the choice shows separately. */
+export function gpuShortName(name: string): string {
+  return name
+    .replace(/\s*\([^)]*\d\s?GB[^)]*\)/gi, '')
+    .replace(/\s*\b\d+\s?GB\b/gi, '')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+}
+
+/** "H100 SXM5 · 80 GB", "8× NVIDIA A10 (PCIe) · 8 × 24 GB". */
+export function gpuChoiceName(id: string, count?: number): string {
+  const e = catalogs().gpuEntries.find((g) => g.id === id);
+  if (!e) return count ? `${count}× ${id}` : id;
+  const gb = e.memory.marketingGB;
+  const name = gpuShortName(e.name) || e.name;
+  return count && count > 1 ? `${count}× ${name} · ${count} × ${gb} GB` : `${name} · ${gb} GB`;
+}
+
 export function autocompleteGpu(query: string): AutocompleteChoice[] {
   const q = cutQuery(query);
-  const cat = catalogs();
-  const ix = indexes(cat);
-  // Keep the count the user typed: "a10x8" -> suggestions "A10 ×8".
-  const count = /^(\d{1,4})\s*[x×*]/i.exec(q.trim())?.[1] ?? /[x×*:]\s*(\d{1,4})$/i.exec(q.trim())?.[1];
+  const ix = indexes(catalogs());
+  // Keep a count the user typed, when it is clearly separated from the name: "a10x8" -> "8× NVIDIA A10 …".
+  const { count } = typedGpuName(q);
   const exact = ix.gpus.resolve(q);
-  const list = q.trim() ? ix.gpus.suggest(q, MAX_CHOICES) : ix.gpus.choices.slice(0, MAX_CHOICES);
   const out: AutocompleteChoice[] = [];
-  if (exact) {
-    const g = cat.gpus.get(exact.id)!;
-    out.push(exact.count === 1 && !count ? choice(g.name, g.id) : choice(`${exact.count}× ${g.name}`, `${g.id}x${exact.count}`));
+  const push = (id: string, n?: number) => {
+    const value = n && n > 1 ? `${id}x${n}` : id;
+    if (!out.some((o) => o.value === value)) out.push(choice(gpuChoiceName(id, n), value));
+  };
+  if (exact) push(exact.id, exact.count);
+  for (const c of ix.gpus.suggest(q, MAX_CHOICES)) push(c.value, count);
+  return out.slice(0, MAX_CHOICES);
+}
+
+/** Serving engines as fixed choices (English and Chinese names); the value is what `engine:` accepts. */
+export const ENGINE_CHOICES: Array<{ name: string; zh: string; value: string }> = [
+  { name: 'vLLM (newest rules; the default)', zh: 'vLLM（最新规则，默认）', value: 'vllm' },
+  { name: 'vLLM 0.19 rules', zh: 'vLLM 0.19 规则', value: 'vllm@0.19' },
+  { name: 'SGLang', zh: 'SGLang', value: 'sglang' },
+  { name: 'llama.cpp', zh: 'llama.cpp', value: 'llamacpp' },
+  { name: 'Ollama', zh: 'Ollama', value: 'ollama' },
+  { name: 'TGI (text-generation-inference)', zh: 'TGI（text-generation-inference）', value: 'tgi' },
+  { name: 'transformers (no paging)', zh: 'transformers（不分页）', value: 'transformers' },
+  { name: 'KTransformers (experts in host RAM)', zh: 'KTransformers（专家放主机内存）', value: 'ktransformers' },
+  { name: 'MindIE (Ascend)', zh: 'MindIE（昇腾）', value: 'mindie' },
+  { name: 'TensorRT-LLM', zh: 'TensorRT-LLM', value: 'trtllm' },
+];
+
+export function autocompleteEngine(query: string): AutocompleteChoice[] {
+  const s = cutQuery(query).trim().toLowerCase();
+  return ENGINE_CHOICES.filter((e) => e.value.includes(s) || e.name.toLowerCase().includes(s)).map((e) => choice(e.name, e.value));
+}
+
+const CONTEXT_PRESETS = [4096, 8192, 16384, 32768, 65536, 131072];
+
+/** Context suggestions: what was typed, read as tokens ("20000" -> 19.5k), then 4k, 8k, 16k, 32k, 64k, 128k. */
+export function autocompleteContext(query: string, locale: Locale = 'en'): AutocompleteChoice[] {
+  const s = cutQuery(query).trim();
+  const out: AutocompleteChoice[] = [];
+  const label = (n: number) => (locale === 'zh-CN' ? `${tokensShort(n)}（${n.toLocaleString('en-US')} tokens）` : `${tokensShort(n)} (${n.toLocaleString('en-US')} tokens)`);
+  if (s) {
+    const r = parseContext(/^\d+(\.\d+)?$/.test(s) && Number(s) < 1024 ? `${s}k` : s);
+    if (r.ok) out.push(choice(label(r.value), tokensShort(r.value)));
   }
-  for (const c of list) {
-    const value = count ? `${c.value}x${count}` : c.value;
-    if (out.some((o) => o.value === value)) continue;
-    out.push(choice(count ? `${count}× ${c.name}` : c.name, value));
+  for (const n of CONTEXT_PRESETS) {
+    const v = tokensShort(n);
+    if (out.some((o) => o.value === v)) continue;
+    if (!s || v.startsWith(s.toLowerCase()) || !out.length) out.push(choice(label(n), v));
   }
   return out.slice(0, MAX_CHOICES);
 }
 
-export function autocompleteEngine(query: string): AutocompleteChoice[] {
-  const q = cutQuery(query);
-  const all = ['vllm', 'vllm@0.19', 'vllm@0.21', 'sglang', 'llamacpp', 'ollama', 'tgi', 'transformers', 'ktransformers', 'mindie', 'trtllm'];
-  return all.filter((e) => e.includes(q.trim().toLowerCase())).map((e) => choice(e, e));
+function tokensShort(n: number): string {
+  if (n % 1024 === 0) return `${n / 1024}k`;
+  return String(n);
 }
 
 export function autocompleteQuant(query: string): AutocompleteChoice[] {
@@ -201,8 +273,13 @@ export async function readConfigAttachment(ctx: CommandContext): Promise<{ ok: t
 export const OPTION = {
   model: { type: ApplicationCommandOptionType.String, name: 'model', ...loc('size.model'), required: true, autocomplete: true, max_length: 100 },
   users: { type: ApplicationCommandOptionType.Integer, name: 'users', ...loc('size.users'), min_value: 1, max_value: 100000 },
-  context: { type: ApplicationCommandOptionType.String, name: 'context', ...loc('size.context'), max_length: 20 },
+  context: { type: ApplicationCommandOptionType.String, name: 'context', ...loc('size.context'), autocomplete: true, max_length: 20 },
   quant: { type: ApplicationCommandOptionType.String, name: 'quant', ...loc('size.quant'), autocomplete: true, max_length: 20 },
   kv: { type: ApplicationCommandOptionType.String, name: 'kv', ...loc('size.kv'), choices: ['bf16', 'fp16', 'fp8', 'q8_0', 'q4_0'].map((k) => ({ name: k, value: k })) },
-  engine: { type: ApplicationCommandOptionType.String, name: 'engine', ...loc('size.engine'), autocomplete: true, max_length: 30 },
+  engine: {
+    type: ApplicationCommandOptionType.String,
+    name: 'engine',
+    ...loc('size.engine'),
+    choices: ENGINE_CHOICES.map((e) => ({ name: e.name, name_localizations: { 'zh-CN': e.zh, 'zh-TW': e.zh }, value: e.value })),
+  },
 } as const;

@@ -14,7 +14,7 @@ import { chartPngAsync } from '../src/render/chart-pool.ts';
 import { sizeEmbed } from '../src/render/embed.ts';
 import { t } from '../src/render/i18n.ts';
 import { renderText, type InsteadOption } from '../src/render/text.ts';
-import { autocompleteEngine, autocompleteGpu, autocompleteModelWithHub, autocompleteQuant, errorReply, isHubModel, loc, OPTION, readConfigAttachment, resolveModelInput } from './shared.ts';
+import { autocompleteContext, autocompleteGpu, autocompleteModelWithHub, autocompleteQuant, errorReply, isHubModel, loc, OPTION, readConfigAttachment, resolveModelInput } from './shared.ts';
 import type { Command, CommandContext, Reply } from './types.ts';
 
 export const CHART_NAME = 'headroom.png';
@@ -254,8 +254,7 @@ export const size: Command = {
     if (focused.name === 'model') return autocompleteModelWithHub(focused.value);
     if (focused.name === 'gpu') return autocompleteGpu(focused.value);
     if (focused.name === 'quant') return autocompleteQuant(focused.value);
-    if (focused.name === 'engine') return autocompleteEngine(focused.value);
-    void ctx;
+    if (focused.name === 'context') return autocompleteContext(focused.value, ctx.locale);
     return [];
   },
   async button(customId, ctx) {

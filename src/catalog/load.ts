@@ -1,5 +1,5 @@
 // Load and validate the YAML catalogs once per process, and convert entries into engine types.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load as parseYaml } from 'js-yaml';
@@ -26,7 +26,12 @@ export interface LoadedCatalogs extends Catalogs {
   quantEntries: QuantEntry[];
   /** catalogs/prices.yaml by gpus.yaml id: purchase and cloud prices with source and date (src/catalog/prices.ts). */
   prices: Map<string, PriceEntry>;
+  /** What teams ask about most (catalogs/popular.yaml): ids, most asked first. */
+  popular: Popular;
 }
+
+export const PopularSchema = z.object({ gpus: z.array(z.string()).default([]), models: z.array(z.string()).default([]) });
+export type Popular = z.infer<typeof PopularSchema>;
 
 function readYaml(dir: string, file: string): unknown {
   return parseYaml(readFileSync(join(dir, file), 'utf8'));
@@ -101,6 +106,8 @@ export function loadCatalogs(dir = CATALOG_DIR): LoadedCatalogs {
   if (!quant.success) throw new Error(formatZod('quant.yaml', quant.error));
   const engines = EngineCatalogSchema.safeParse(readYaml(dir, 'engines.yaml'));
   if (!engines.success) throw new Error(formatZod('engines.yaml', engines.error));
+  const popular = PopularSchema.safeParse(existsSync(join(dir, 'popular.yaml')) ? readYaml(dir, 'popular.yaml') : {});
+  if (!popular.success) throw new Error(formatZod('popular.yaml', popular.error));
 
   const modelMap = new Map<string, Architecture>();
   for (const e of models.data) {
@@ -131,6 +138,7 @@ export function loadCatalogs(dir = CATALOG_DIR): LoadedCatalogs {
     gpuEntries: gpus.data,
     quantEntries: quant.data.weights,
     prices,
+    popular: popular.data,
   };
 }
 

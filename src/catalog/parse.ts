@@ -211,8 +211,8 @@ export function indexes(c: LoadedCatalogs): Indexes {
   let ix = indexCache.get(c);
   if (!ix) {
     ix = {
-      models: new ModelIndex(c.modelEntries),
-      gpus: new GpuIndex(c.gpuEntries),
+      models: new ModelIndex(c.modelEntries, c.popular.models),
+      gpus: new GpuIndex(c.gpuEntries, c.popular.gpus),
       quants: new QuantIndex(c.quantEntries),
       kvs: new QuantIndex([...c.kvDtypes.keys()].map((id) => ({ id, aliases: kvAliases(id) }))),
     };

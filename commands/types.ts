@@ -4,6 +4,7 @@ import type {
   APIActionRowComponent,
   APIComponentInMessageActionRow,
   APIEmbed,
+  APIMessageTopLevelComponent,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
 
@@ -41,6 +42,11 @@ export interface Reply {
   content?: string;
   embeds?: APIEmbed[];
   components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
+  /**
+   * A components-v2 layout (container, text displays, media gallery, buttons). When set, the message is sent
+   * with the IS_COMPONENTS_V2 flag and this is its whole body: content, embeds and components are not sent.
+   */
+  layout?: APIMessageTopLevelComponent[];
   files?: ReplyFile[];
   /** Errors are ephemeral; answers are public. */
   ephemeral?: boolean;

@@ -36,6 +36,10 @@ export const LIMITS = {
 } as const;
 
 export const EPHEMERAL = 1 << 6;
+/** MessageFlags.IsComponentsV2: the message is a components layout (no content, no embeds). */
+export const IS_COMPONENTS_V2 = 1 << 15;
+/** Discord's limits for a components-v2 message. */
+export const V2_LIMITS = { components: 40, text: 4000 } as const;
 const ELLIPSIS = '…';
 
 /** Raw file for multipart: field name `files[i]`, matching `attachments[i].id`. */
@@ -159,9 +163,83 @@ function toFiles(files: ReplyFile[] | undefined): OutgoingFile[] {
   }));
 }
 
+type Node = { type: number; content?: string; components?: Node[]; accessory?: Node; items?: unknown[]; custom_id?: string; label?: string };
+
+/** Components in a v2 layout, nested ones included (Discord's limit is 40). */
+export function countComponents(nodes: readonly unknown[]): number {
+  let n = 0;
+  for (const x of nodes as Node[]) {
+    n += 1;
+    if (x.components) n += countComponents(x.components);
+    if (x.accessory) n += 1;
+  }
+  return n;
+}
+
+/** Characters in all text displays of a v2 layout (Discord's limit is 4000). */
+export function layoutTextLength(nodes: readonly unknown[]): number {
+  let n = 0;
+  for (const x of nodes as Node[]) {
+    if (x.type === 10 && typeof x.content === 'string') n += x.content.length;
+    if (x.components) n += layoutTextLength(x.components);
+    if (x.accessory) n += layoutTextLength([x.accessory]);
+  }
+  return n;
+}
+
+/** Keep a v2 layout inside Discord's limits: long text displays are clipped, rows over 5 and ids over 100 dropped. */
+export function clampLayout(nodes: readonly unknown[], log?: Logger): Node[] {
+  let textBudget: number = V2_LIMITS.text;
+  let count = 0;
+  const walk = (list: Node[], inRow: boolean): Node[] => {
+    const out: Node[] = [];
+    for (const x of inRow ? list.slice(0, LIMITS.componentsPerRow) : list) {
+      if (count >= V2_LIMITS.components) {
+        log?.warn('v2 layout over 40 components; the rest dropped');
+        break;
+      }
+      if (typeof x.custom_id === 'string' && (x.custom_id.length === 0 || x.custom_id.length > LIMITS.customId)) {
+        log?.warn({ length: x.custom_id.length, prefix: x.custom_id.slice(0, 20) }, 'custom_id longer than 100 characters; component dropped');
+        continue;
+      }
+      count += 1;
+      const y: Node = { ...x };
+      if (y.type === 10 && typeof y.content === 'string') {
+        y.content = clip(y.content, Math.max(1, textBudget));
+        textBudget -= y.content.length;
+      }
+      if (typeof y.label === 'string' && y.label.length > LIMITS.buttonLabel) y.label = clip(y.label, LIMITS.buttonLabel);
+      if (y.components) {
+        y.components = walk(y.components, y.type === 1);
+        if (!y.components.length) {
+          count -= 1;
+          continue;
+        }
+      }
+      if (y.accessory) {
+        count += 1;
+        [y.accessory] = walk([y.accessory], false);
+      }
+      out.push(y);
+    }
+    return out;
+  };
+  return walk(nodes as Node[], false);
+}
+
 /** Reply -> message body + files, within Discord's limits. */
 export function toMessage(reply: Reply, log?: Logger): OutgoingMessage {
   const files = toFiles(reply.files);
+  if (reply.layout?.length) {
+    const body: MessageBody = { allowed_mentions: { parse: [] }, components: clampLayout(reply.layout, log) as MessageBody['components'], flags: IS_COMPONENTS_V2 | (reply.ephemeral ? EPHEMERAL : 0) };
+    if (files.length) {
+      body.attachments = files.map((f, i) => {
+        const d = reply.files?.[i]?.description;
+        return d ? { id: String(i), filename: f.name, description: clip(d, 1024) } : { id: String(i), filename: f.name };
+      });
+    }
+    return { body, files };
+  }
   const embeds = clampEmbeds(reply.embeds);
   const components = clampComponents(reply.components, log);
   let content = reply.content !== undefined ? clip(reply.content, LIMITS.content) : undefined;
@@ -237,7 +315,8 @@ export class InteractionResponder {
     if (this.state === 'fresh') {
       this.state = 'replied';
       if (this.mode === 'update' && !reply.ephemeral) {
-        const { flags: _f, ...data } = msg.body;
+        const { flags, ...rest } = msg.body;
+        const data = flags && flags & IS_COMPONENTS_V2 ? { ...rest, flags: IS_COMPONENTS_V2 } : rest;
         await this.initial({ type: 7, data }, msg.files);
       } else await this.initial({ type: 4, data: msg.body }, msg.files);
       return;
@@ -263,7 +342,9 @@ export class InteractionResponder {
       await this.webhook.followUp(this.interaction.application_id, this.interaction.token, msg.body, msg.files);
       return;
     }
-    const { flags: _flags, ...edit } = msg.body; // flags cannot change on edit
+    // Ephemerality cannot change on edit; a components-v2 layout must say so on the edit that brings it.
+    const { flags, ...rest } = msg.body;
+    const edit = flags && flags & IS_COMPONENTS_V2 ? { ...rest, flags: IS_COMPONENTS_V2 } : rest;
     await this.webhook.editOriginal(this.interaction.application_id, this.interaction.token, edit, msg.files);
   }
 

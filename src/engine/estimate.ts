@@ -155,7 +155,28 @@ function weightNote(req: SizingRequest, totalParams: number, weightBytes: number
     Math.abs(naive - weightBytes) / weightBytes > 0.03
       ? `Weights: ${gb(weightBytes)} = ${fmtBytes(weightBytes)} (${avgBits.toFixed(2)} bits/weight on average). The rule of thumb ${(totalParams / 1e9).toFixed(1)}B × ${nominal} bits / 8 = ${gb(naive)} is off${reasons.length ? ` because ${reasons.join(', and ')}` : ''}.`
       : `Weights: ${(totalParams / 1e9).toFixed(1)}B params × ${nominal} bits / 8 = ${gb(weightBytes)}, which is ${fmtBytes(weightBytes)} (GB and GiB differ by 7 %).`;
-  notes.push({ code: 'myth.weights', params: { gb: gb(weightBytes), gib: fmtBytes(weightBytes), naive: gb(naive), bits: avgBits.toFixed(2) }, message });
+  // Reasons as codes, so another language can say them: emb16 (embeddings stay 16-bit), gguf (K-quant mix),
+  // scales:<bits> (scales/zero points add bits), mxfp4 (only experts are 4-bit).
+  const why: string[] = [];
+  if (nominal < 16 && !q.appliesTo.includes('embedding') && q.family !== 'gguf') why.push('emb16');
+  if (q.family === 'gguf') why.push('gguf');
+  else if (q.bitsPerWeight > nominal + 0.01) why.push(`scales:${(q.bitsPerWeight - nominal).toFixed(3)}`);
+  if (q.id === 'mxfp4' && req.model.moe) why.push('mxfp4');
+  notes.push({
+    code: 'myth.weights',
+    params: {
+      gb: gb(weightBytes),
+      gib: fmtBytes(weightBytes),
+      naive: gb(naive),
+      bits: avgBits.toFixed(2),
+      holds: Math.abs(naive - weightBytes) / weightBytes > 0.03 ? 'no' : 'yes',
+      billions: (totalParams / 1e9).toFixed(1),
+      nominal,
+      why: why.join(','),
+      quant: q.name,
+    },
+    message,
+  });
 }
 
 function mythNotes(req: SizingRequest, kvPerToken: number, notes: Note[]): void {

@@ -4,7 +4,8 @@
 // If the worker cannot start or dies, the chart is rendered inline instead (slower, never missing).
 import { Worker } from 'node:worker_threads';
 import type { SizingReport } from '../engine/report.ts';
-import { CHART_FONTS, CHART_WIDTH, chartPng, chartSvg } from './chart.ts';
+import type { Locale } from '../../commands/types.ts';
+import { CHART_FONTS, CHART_WIDTH, chartFonts, chartPng, chartSvg } from './chart.ts';
 
 const WORKER_URL = new URL('./png-worker.mjs', import.meta.url);
 /** A render that has not come back after this long is given up on and done inline. */
@@ -61,7 +62,7 @@ class ChartPool {
     }
   }
 
-  render(svg: string): Promise<Buffer> {
+  render(svg: string, fonts?: { files: string[]; family: string }): Promise<Buffer> {
     const w = this.start();
     if (!w) return Promise.reject(new Error('no chart worker'));
     const id = this.nextId++;
@@ -73,7 +74,7 @@ class ChartPool {
       timer.unref();
       this.pending.set(id, { resolve, reject, timer });
       w.ref(); // keep the process alive while a render is owed
-      w.postMessage({ id, svg });
+      w.postMessage({ id, svg, fontFiles: fonts?.files, family: fonts?.family });
     });
   }
 
@@ -87,11 +88,11 @@ class ChartPool {
 const pool = new ChartPool();
 
 /** The memory chart PNG, rasterized off the main thread (inline if the worker is unavailable). */
-export async function chartPngAsync(r: SizingReport): Promise<Buffer> {
+export async function chartPngAsync(r: SizingReport, locale: Locale = 'en'): Promise<Buffer> {
   try {
-    return await pool.render(chartSvg(r));
+    return await pool.render(chartSvg(r, locale), chartFonts(locale));
   } catch {
-    return chartPng(r);
+    return chartPng(r, locale);
   }
 }
 

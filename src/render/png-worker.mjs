@@ -5,9 +5,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Resvg } from '@resvg/resvg-js';
 
 const { fontFiles, width } = workerData;
-parentPort.on('message', ({ id, svg }) => {
+// Each message may name its own fonts (a Chinese chart adds the CJK face): { id, svg, fontFiles?, family? }.
+parentPort.on('message', ({ id, svg, fontFiles: files, family }) => {
   try {
-    const resvg = new Resvg(svg, { font: { fontFiles, loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' }, fitTo: { mode: 'width', value: width } });
+    const resvg = new Resvg(svg, { font: { fontFiles: files ?? fontFiles, loadSystemFonts: false, defaultFontFamily: family ?? 'DejaVu Sans' }, fitTo: { mode: 'width', value: width } });
     const png = resvg.render().asPng();
     const out = new Uint8Array(png);
     parentPort.postMessage({ id, png: out }, [out.buffer]);

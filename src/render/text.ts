@@ -2,7 +2,7 @@
 import type { Locale } from '../../commands/types.ts';
 import { substitute, type Step } from '../engine/formulas.ts';
 import type { SizingReport } from '../engine/report.ts';
-import { bytesHuman, gib, int, rate, seconds, sig, tokens } from './format.ts';
+import { bytesHuman, displayWidth, gib, int, padEndDisplay, rate, seconds, sig, tokens } from './format.ts';
 import { costLine, usd, watts } from './cost.ts';
 import { layoutText, noteText, t } from './i18n.ts';
 
@@ -68,8 +68,9 @@ export function memoryRows(r: SizingReport, locale: Locale): Array<[string, stri
   return rows;
 }
 
+/** Label left, value right-aligned at `width` display columns (CJK labels count two columns per character). */
 export function table(rows: Array<[string, string]>, width = 38): string {
-  return rows.map(([a, b]) => `${a.padEnd(Math.max(width - b.length, a.length + 1), ' ')}${b}`).join('\n');
+  return rows.map(([a, b]) => `${padEndDisplay(a, Math.max(width - displayWidth(b), displayWidth(a) + 1))}${b}`).join('\n');
 }
 
 /** The notes a reader should see first: corrections and fit problems before assumptions. */
@@ -81,6 +82,8 @@ export function orderedNotes(r: SizingReport): SizingReport['notes'] {
 export interface InsteadOption {
   count: number;
   gpuName: string;
+  /** Catalog id of the GPU (what a button sizes). */
+  gpuId?: string;
   report: SizingReport;
 }
 
@@ -171,7 +174,7 @@ function strip(md: string): string {
   return md.replace(/\*\*/g, '');
 }
 
-function unitValue(step: Step): string {
+export function unitValue(step: Step): string {
   switch (step.unit) {
     case 'bytes':
       return `${int(Math.round(step.value))} B (${bytesHuman(step.value)})`;

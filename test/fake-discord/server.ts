@@ -275,23 +275,60 @@ export function messageLimitErrors(body: MessageBody, files: FileRecord[], creat
   const v2 = ((body.flags ?? 0) & IS_COMPONENTS_V2) !== 0;
   if (!v2 && rows.length > 5) errs.push({ path: '/components', code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 5 or fewer in length.' });
   const ids = new Set<string>();
-  rows.forEach((row, r) => {
-    if (!v2 && row.type !== 1) errs.push({ path: `/components/${r}`, code: 'UNION_TYPE_CHOICES', message: 'Top-level components must be action rows' });
-    (row.components ?? []).forEach((c, i) => {
-      const p = `/components/${r}/components/${i}`;
-      if (c.custom_id !== undefined && c.custom_id.length > 100)
-        errs.push({ path: `${p}/custom_id`, code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 100 or fewer in length.' });
-      if (c.type === 2) {
-        if (c.style === 5 && (!c.url || c.custom_id)) errs.push({ path: p, code: 'BUTTON_COMPONENT_URL_REQUIRED', message: 'A link button needs a url and no custom_id' });
-        if (c.style !== 5 && c.style !== 6 && !c.custom_id)
-          errs.push({ path: p, code: 'BUTTON_COMPONENT_CUSTOM_ID_REQUIRED', message: 'A non-link button must have a custom_id' });
-      }
-      if (c.custom_id) {
-        if (ids.has(c.custom_id)) errs.push({ path: `${p}/custom_id`, code: 'COMPONENT_CUSTOM_ID_DUPLICATED', message: 'Component custom id cannot be duplicated' });
-        ids.add(c.custom_id);
-      }
+  if (v2) {
+    // Components v2: the layout is the whole message (no content, no embeds), at most 40 components in all and
+    // 4000 characters of text displays; action rows hold 1-5 buttons, sections 1-3 text displays and an accessory.
+    if (body.content) errs.push({ path: '/content', code: 'MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2', message: 'content cannot be used with IS_COMPONENTS_V2' });
+    if (embeds.length) errs.push({ path: '/embeds', code: 'MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2', message: 'embeds cannot be used with IS_COMPONENTS_V2' });
+    let count = 0;
+    let chars = 0;
+    type V2Node = { type: number; content?: string; components?: V2Node[]; accessory?: V2Node; items?: unknown[]; custom_id?: string; style?: number; url?: string };
+    const walk = (list: V2Node[], path: string, parent: number) => {
+      list.forEach((c, i) => {
+        const p = `${path}/${i}`;
+        count += 1;
+        if (c.type === 10) chars += (c.content ?? '').length;
+        if (parent === 1 && c.type !== 2 && c.type !== 3 && c.type !== 5 && c.type !== 6 && c.type !== 7 && c.type !== 8)
+          errs.push({ path: p, code: 'UNION_TYPE_CHOICES', message: 'Action rows hold buttons and selects only' });
+        if (parent === 17 && ![1, 9, 10, 12, 13, 14].includes(c.type)) errs.push({ path: p, code: 'UNION_TYPE_CHOICES', message: 'Not allowed in a container' });
+        if (parent === 0 && c.type === 2) errs.push({ path: p, code: 'UNION_TYPE_CHOICES', message: 'Buttons must sit in an action row or a section accessory' });
+        if (c.type === 1 && (!(c.components ?? []).length || (c.components ?? []).length > 5))
+          errs.push({ path: `${p}/components`, code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 5 in length.' });
+        if (c.type === 9) {
+          const n = (c.components ?? []).length;
+          if (n < 1 || n > 3) errs.push({ path: `${p}/components`, code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 3 in length.' });
+          if (!c.accessory) errs.push({ path: `${p}/accessory`, code: 'BASE_TYPE_REQUIRED', message: 'This field is required' });
+        }
+        if (c.type === 12 && (!(c.items ?? []).length || (c.items ?? []).length > 10))
+          errs.push({ path: `${p}/items`, code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 10 in length.' });
+        if (c.type === 17 && !(c.components ?? []).length) errs.push({ path: `${p}/components`, code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 40 in length.' });
+        checkInteractive(c, p);
+        if (c.components) walk(c.components, `${p}/components`, c.type);
+        if (c.accessory) walk([c.accessory], `${p}/accessory`, 9);
+      });
+    };
+    walk(rows as V2Node[], '/components', 0);
+    if (count > 40) errs.push({ path: '/components', code: 'MAX_COMPONENTS', message: `Must be 40 or fewer components in total (${count})` });
+    if (chars > 4000) errs.push({ path: '/components', code: 'MAX_TEXT_DISPLAY', message: `Text displays exceed 4000 characters in total (${chars})` });
+  }
+  function checkInteractive(c: { type: number; custom_id?: string; style?: number; url?: string }, p: string) {
+    if (c.custom_id !== undefined && c.custom_id.length > 100)
+      errs.push({ path: `${p}/custom_id`, code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 100 or fewer in length.' });
+    if (c.type === 2) {
+      if (c.style === 5 && (!c.url || c.custom_id)) errs.push({ path: p, code: 'BUTTON_COMPONENT_URL_REQUIRED', message: 'A link button needs a url and no custom_id' });
+      if (c.style !== 5 && c.style !== 6 && !c.custom_id)
+        errs.push({ path: p, code: 'BUTTON_COMPONENT_CUSTOM_ID_REQUIRED', message: 'A non-link button must have a custom_id' });
+    }
+    if (c.custom_id) {
+      if (ids.has(c.custom_id)) errs.push({ path: `${p}/custom_id`, code: 'COMPONENT_CUSTOM_ID_DUPLICATED', message: 'Component custom id cannot be duplicated' });
+      ids.add(c.custom_id);
+    }
+  }
+  if (!v2)
+    rows.forEach((row, r) => {
+      if (row.type !== 1) errs.push({ path: `/components/${r}`, code: 'UNION_TYPE_CHOICES', message: 'Top-level components must be action rows' });
+      (row.components ?? []).forEach((c, i) => checkInteractive(c, `/components/${r}/components/${i}`));
     });
-  });
   const declared = body.attachments ?? [];
   for (const a of declared) {
     const idx = Number(a.id);
@@ -1252,12 +1289,15 @@ export class FakeDiscord {
         embeds: body?.embeds !== undefined ? body.embeds : target.embeds,
         components: body?.components !== undefined ? (body.components as MessageBody['components']) : (target.components as MessageBody['components']),
         attachments: body?.attachments,
-        flags: target.flags,
+        // An edit may turn a message into a components-v2 layout (never back).
+        flags: target.flags | ((body?.flags ?? 0) & IS_COMPONENTS_V2),
       };
       this.limitOrFail(merged, files, false, template, i.id);
       if (body?.flags !== undefined && body.flags !== null && (body.flags & EPHEMERAL) !== (target.flags & EPHEMERAL))
         this.violate({ kind: 'protocol', interactionId: i.id, message: 'an edit cannot change whether a message is ephemeral' });
-      const updated = this.message(state, merged, files, target.flags & ~LOADING);
+      if ((target.flags & IS_COMPONENTS_V2) && body?.flags !== undefined && body.flags !== null && !(body.flags & IS_COMPONENTS_V2))
+        this.violate({ kind: 'protocol', interactionId: i.id, message: 'an edit cannot remove IS_COMPONENTS_V2' });
+      const updated = this.message(state, merged, files, merged.flags! & ~LOADING);
       const keepAttachments = !files.length && body?.attachments === undefined ? target.attachments : updated.attachments;
       Object.assign(target, { ...updated, id: target.id, timestamp: target.timestamp, edited_timestamp: new Date().toISOString(), attachments: keepAttachments });
       event.status = 200;

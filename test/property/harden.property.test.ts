@@ -7,7 +7,8 @@ import type { APIInteraction, APIInteractionResponse } from 'discord-api-types/v
 import { gpus, models } from '../../commands/browse.ts';
 import { commands } from '../../commands/index.ts';
 import { recommendCommand } from '../../commands/recommend.ts';
-import { answerSize, decodeStateResult, encodeState, size, WHAT_IFS } from '../../commands/size.ts';
+import { answerSize, size } from '../../commands/size.ts';
+import { ACTIONS, decodeAction, encodeAction } from '../../commands/size-actions.ts';
 import type { Reply } from '../../commands/types.ts';
 import { checkConfigBounds } from '../../src/catalog/config-bounds.ts';
 import { hasLiveMention } from '../../src/catalog/user-text.ts';
@@ -136,7 +137,7 @@ describe('fuzz: custom_ids', () => {
           fc.string({ maxLength: 60 }).map((s) => `gpus:${s}`),
         ),
         async (id) => {
-          decodeStateResult(id);
+          decodeAction(id);
           for (const c of [size, models, gpus]) checkReply(await c.button!(id, en), [id]);
         },
       ),
@@ -148,7 +149,7 @@ describe('fuzz: custom_ids', () => {
     const id = fc.stringMatching(/^[a-z0-9.-]{1,20}$/);
     fc.assert(
       fc.property(
-        fc.constantFrom(...WHAT_IFS),
+        fc.constantFrom(...ACTIONS),
         fc.record({
           model: id,
           gpu: id,
@@ -159,7 +160,7 @@ describe('fuzz: custom_ids', () => {
           util: fc.option(fc.integer({ min: 1, max: 1000 }).map((n) => n / 1000), { nil: undefined }),
         }),
         (action, st) => {
-          const d = decodeStateResult(encodeState(action, st));
+          const d = decodeAction(encodeAction(action, st)!);
           expect(d.ok && d.value.action).toBe(action);
           expect(d.ok && d.value.state).toMatchObject(st);
         },

@@ -1,7 +1,8 @@
 // Issue 8, bounded work and validation: every hostile value from the issue's "Why" list, one by one.
 // Each case failed before this change (accepted, crashed, echoed raw, or took seconds).
 import { describe, expect, it } from 'vitest';
-import { answerSize, decodeStateResult, encodeState, size as sizeCommand } from '../../commands/size.ts';
+import { answerSize, size as sizeCommand } from '../../commands/size.ts';
+import { decodeAction, encodeAction } from '../../commands/size-actions.ts';
 import { autocompleteEngine, autocompleteGpu, autocompleteModel, autocompleteQuant } from '../../commands/shared.ts';
 import { gpus as gpusCommand } from '../../commands/browse.ts';
 import { checkConfigBounds } from '../../src/catalog/config-bounds.ts';
@@ -181,24 +182,26 @@ describe('custom_id schema', () => {
   const st = { model: 'qwen3-32b', gpu: 'a10', count: 8, users: 20, context: 4096, tp: 8, util: 0.9 };
 
   it('round-trips', () => {
-    const id = encodeState('u', st);
-    expect(id.startsWith('size:2:u|')).toBe(true);
-    const d = decodeStateResult(id);
-    expect(d.ok && d.value).toEqual({ action: 'u', state: { ...st, quant: undefined, kv: undefined, engine: undefined, pp: undefined } });
+    const id = encodeAction('u2', st)!;
+    expect(id.startsWith('size:3:u2||')).toBe(true);
+    const d = decodeAction(id);
+    expect(d.ok && d.value).toEqual({ action: 'u2', arg: undefined, state: { ...st, quant: undefined, kv: undefined, engine: undefined, pp: undefined } });
   });
 
   it.each([
-    ['size:2:u|qwen3-32b|a10|8|20|4096||||NaN||', 'invalid'],
-    ['size:2:u|qwen3-32b|a10|8|20|4096||||0x8||', 'invalid'],
-    ['size:2:u|qwen3-32b|a10|8|20|4096||||8||7', 'invalid'],
-    ['size:2:u|qwen3-32b|a10|99999|20|4096||||||', 'invalid'],
-    ['size:2:z|qwen3-32b|a10|8|20|4096||||||', 'invalid'],
-    ['size:2:u|<@1>|a10|8|20|4096||||||', 'invalid'],
-    ['size:2:u|qwen3-32b', 'invalid'],
+    ['size:3:u2||qwen3-32b|a10|8|20|4096||||NaN||', 'invalid'],
+    ['size:3:u2||qwen3-32b|a10|8|20|4096||||0x8||', 'invalid'],
+    ['size:3:u2||qwen3-32b|a10|8|20|4096||||8||7', 'invalid'],
+    ['size:3:u2||qwen3-32b|a10|99999|20|4096||||||', 'invalid'],
+    ['size:3:zz||qwen3-32b|a10|8|20|4096||||||', 'invalid'],
+    ['size:3:u2||<@1>|a10|8|20|4096||||||', 'invalid'],
+    ['size:3:u2||qwen3-32b', 'invalid'],
     ['size:9:u|qwen3-32b|a10|8|20|4096||||||', 'invalid'],
     ['size:u:qwen3-32b|a10|8|20|4096||||NaN||', 'old'],
+    ['size:2:u|qwen3-32b|a10|8|20|4096||||||', 'old'],
+    ['size:3:to|<@1>+2|qwen3-32b|a10|8|20|4096||||||', 'invalid'],
   ])('%s -> %s', async (id, reason) => {
-    const d = decodeStateResult(id);
+    const d = decodeAction(id);
     expect(d.ok).toBe(false);
     expect(!d.ok && d.reason).toBe(reason);
     const reply = await sizeCommand.button!(id, en);

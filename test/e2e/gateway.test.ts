@@ -17,19 +17,17 @@ const CJK = /[\u4e00-\u9fff]/;
 
 /** Everything a user can read in a message. */
 function visibleText(m: FakeMessage | undefined): string {
-  if (!m) return '';
-  const parts = [m.content];
-  for (const e of m.embeds ?? []) {
-    parts.push(e.title ?? '', e.description ?? '', e.footer?.text ?? '', e.author?.name ?? '');
-    for (const f of e.fields ?? []) parts.push(f.name, f.value);
-  }
-  return parts.join('\n');
+  return FakeDiscord.text(m);
 }
 
 function enabledButtons(m: FakeMessage | undefined, prefix: string): string[] {
   const out: string[] = [];
-  for (const row of (m?.components ?? []) as { components?: { custom_id?: string; disabled?: boolean }[] }[])
-    for (const c of row.components ?? []) if (c.custom_id?.startsWith(prefix) && !c.disabled) out.push(c.custom_id);
+  const walk = (n: { custom_id?: string; disabled?: boolean; components?: unknown[]; accessory?: unknown }) => {
+    if (n.custom_id?.startsWith(prefix) && !n.disabled) out.push(n.custom_id);
+    (n.components as (typeof n)[] | undefined)?.forEach(walk);
+    if (n.accessory) walk(n.accessory as typeof n);
+  };
+  for (const c of (m?.components ?? []) as (typeof walk extends (n: infer N) => void ? N : never)[]) walk(c);
   return out;
 }
 
@@ -37,7 +35,7 @@ function expectPublicAnswer(o: InteractionOutcome): FakeMessage {
   expect(o.timedOut, 'the bot answered').toBe(false);
   expect(o.rejected, 'Discord accepted every request').toEqual([]);
   expect(o.ephemeral).toBe(false);
-  expect(o.answer?.embeds?.length ?? 0).toBeGreaterThan(0);
+  expect((o.answer?.embeds?.length ?? 0) > 0 || FakeDiscord.isLayout(o.answer), 'an embed or a components-v2 card').toBe(true);
   expect(o.ackMs!).toBeLessThan(3000);
   return o.answer!;
 }
@@ -102,7 +100,7 @@ describe.skipIf(!hasRegistry)('e2e: real bot over the gateway', () => {
     const buttons = enabledButtons(msg, 'size:');
     expect(buttons.length).toBeGreaterThan(0);
 
-    const usersButton = buttons.find((b) => b.startsWith('size:2:u|')) ?? buttons[0]!;
+    const usersButton = buttons.find((b) => b.startsWith('size:3:u2|')) ?? buttons[0]!;
     const click = await fake.click(msg, usersButton);
     const next = expectPublicAnswer(click);
     expect(click.callbackType === 4 || click.deferred).toBe(true);
@@ -154,6 +152,29 @@ describe.skipIf(!hasRegistry)('e2e: real bot over the gateway', () => {
     expect(msg2.id).toBe(msg.id);
     expect(msg2.embeds![0]!.description).not.toBe(msg.embeds![0]!.description);
     expect(visibleText(msg2)).toMatch(/\b2\s*\/\s*\d+|2 of|第 ?2/);
+  });
+
+  it('a what-if chain on the card (would fit instead -> users x2) and the Details button, through the loopback Discord', async () => {
+    const o = await fake.command('size', { model: 'qwen3-32b', gpu: 'a10x8', users: 20, context: '32k' });
+    const card = expectPublicAnswer(o);
+    expect(FakeDiscord.isLayout(card)).toBe(true);
+    expect(visibleText(card)).toMatch(/Does not fit — 20 users × 32k tokens/);
+    expect(card.attachments.map((a) => a.filename)).toEqual(['headroom.png']);
+    const own = enabledButtons(card, 'size:3:to|a10+16|')[0];
+    expect(own, 'a "16× A10" button').toBeDefined();
+    const c1 = await fake.click(card, own!);
+    const fits = expectPublicAnswer(c1);
+    expect(fits.id).not.toBe(card.id);
+    expect(visibleText(fits)).toMatch(/↪ 8× A10 → 16× A10: now fits: up to \d+ users, [\d.]+ tok\/s each/);
+    const more = enabledButtons(fits, 'size:3:u2|')[0]!;
+    const c2 = await fake.click(fits, more);
+    expect(visibleText(expectPublicAnswer(c2))).toMatch(/↪ 20 → 40 users: (still fits|no longer fits)/);
+    const details = await fake.click(card, enabledButtons(card, 'size:3:dt|')[0]!);
+    expect(details.rejected).toEqual([]);
+    expect(details.ephemeral).toBe(true);
+    expect(FakeDiscord.isLayout(details.answer)).toBe(true);
+    expect(visibleText(details.answer)).toMatch(/Memory per GPU[\s\S]*Notes[\s\S]*How the key figures were computed/);
+    expect(fake.takeViolations()).toEqual([]);
   });
 
   it('a bad model name -> ephemeral error with "did you mean"', async () => {

@@ -667,6 +667,31 @@ export class FakeDiscord {
     return buttonInteraction(this.scene(o), message, customId);
   }
 
+  /** Everything a user reads on a message: content, embeds, components-v2 text displays and button labels. */
+  static text(message: { content?: string; embeds?: APIEmbed[]; components?: unknown[] } | undefined): string {
+    if (!message) return '';
+    const parts: string[] = [message.content ?? ''];
+    for (const e of message.embeds ?? []) {
+      parts.push(e.title ?? '', e.description ?? '', e.footer?.text ?? '', e.author?.name ?? '');
+      for (const f of e.fields ?? []) parts.push(f.name, f.value);
+    }
+    const walk = (n: unknown) => {
+      if (!n || typeof n !== 'object') return;
+      const c = n as { type?: number; content?: string; label?: string; components?: unknown[]; accessory?: unknown };
+      if (c.type === 10 && c.content) parts.push(c.content);
+      if (c.type === 2 && c.label) parts.push(c.label);
+      c.components?.forEach(walk);
+      if (c.accessory) walk(c.accessory);
+    };
+    message.components?.forEach(walk);
+    return parts.filter(Boolean).join('\n');
+  }
+
+  /** Whether a message is a components-v2 layout. */
+  static isLayout(message: { flags?: number } | undefined): boolean {
+    return ((message?.flags ?? 0) & IS_COMPONENTS_V2) !== 0;
+  }
+
   static customIds(message: { components?: unknown[] }): string[] {
     const out: string[] = [];
     const walk = (n: unknown) => {

@@ -152,7 +152,8 @@ export function fitInstead(req: SizingRequest, cat: LoadedCatalogs, limit = 3): 
   const out: InsteadOption[] = [];
   for (const o of res.options) {
     if (out.length >= limit) break;
-    if (o.slow || !o.report.fits || o.quant.id !== req.quant.id || o.engine.id !== req.engine.id) continue;
+    // More of the user's own GPU leads even below the speed floor: it fits, and the card it opens shows the speed.
+    if ((o.slow && o.tier !== 'have') || !o.report.fits || o.quant.id !== req.quant.id || o.engine.id !== req.engine.id) continue;
     if (out.some((x) => x.gpuId === o.gpu.id)) continue;
     out.push({ count: o.count, gpuName: o.gpu.name, gpuId: o.gpu.id, report: o.report });
   }

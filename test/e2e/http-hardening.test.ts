@@ -159,9 +159,12 @@ describe('e2e: HTTP endpoint under hostile requests', () => {
   });
 
   it('engine:__proto__ is an unknown engine, with suggestions', async () => {
-    const o = await fake.deliverHttp(bot.url, fake.chatInput('size', { model: 'qwen3-8b', gpu: 'rtx4090', engine: '__proto__' }), keys.privateKey);
+    // engine is a fixed list of choices, so only a forged request carries another value: forge one.
+    const i = fake.chatInput('size', { model: 'qwen3-8b', gpu: 'rtx4090', engine: 'vllm' }) as unknown as { data: { options: { name: string; value: unknown }[] } };
+    i.data.options.find((x) => x.name === 'engine')!.value = '__proto__';
+    const o = await fake.deliverHttp(bot.url, i as never, keys.privateKey);
     expect(o.ephemeral).toBe(true);
-    expect(visible(o.answer)).toMatch(/unknown engine "__proto__"/);
+    expect(visible(o.answer)).toMatch(/engine must be one of vllm, vllm@0.19, sglang/);
   });
 
   it.each(['@everyone', '<@123456789012345678>'])('model:%s comes back without a mention', async (m) => {

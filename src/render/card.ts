@@ -13,7 +13,7 @@ import type { Note, SizingReport } from '../engine/report.ts';
 import { COLOURS } from './embed.ts';
 import { bytesHuman, gib, int, rate, seconds, tokens } from './format.ts';
 import { layoutText, noteText, t } from './i18n.ts';
-import { engineLabel, keySteps, unitValue, layoutShape, memoryRows, orderedNotes, table, verdict, verdictIcon, verdictWord, type Verdict } from './text.ts';
+import { engineLabel, keySteps, sourceText, unitValue, layoutShape, memoryRows, orderedNotes, table, verdict, verdictIcon, verdictWord, type Verdict } from './text.ts';
 
 export interface CardActions {
   /** What-ifs (toward a fit when it does not fit), at most 6. */
@@ -157,7 +157,8 @@ export function sizeCard(input: CardInput): APIMessageTopLevelComponent[] {
     }
     if (a.details) parts.push(...row([a.details]));
   }
-  parts.push(text(`-# ${input.request}`));
+  // Where the architecture came from, when it is not the catalog (a Hub repo at its commit, an attachment).
+  parts.push(text(`-# ${input.request}${r.source && r.source.kind !== 'catalog' ? `\n-# ${sourceText(r, locale)}` : ''}`));
   return [{ type: ComponentType.Container, accent_color: COLOURS[v], components: parts }];
 }
 
@@ -211,7 +212,7 @@ export function detailsSections(r: SizingReport, locale: Locale): Array<{ title:
     sections.push({ title: s.card.cost, body: `${bits.join(' · ')}${c.source ? `\n-# ${c.source}${c.date ? ` (${c.date})` : ''}` : ''}` });
   }
   const notes = orderedNotes(r);
-  if (notes.length) sections.push({ title: s.card.allNotes, body: notes.map((n) => `• ${noteText(n, locale)}`).join('\n') });
+  if (notes.length) sections.push({ title: s.card.allNotes, body: [...notes.map((n) => `• ${noteText(n, locale)}`), `• ${sourceText(r, locale)}`].join('\n') });
   if (r.explain) {
     const steps = keySteps(r.explain);
     if (steps.length) sections.push({ title: s.card.computed, body: '```\n' + steps.map((st) => `${st.label}:\n  ${st.expr}\n  = ${substitute(st)}\n  = ${unitValue(st)}`).join('\n') + '\n```' });

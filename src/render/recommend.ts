@@ -22,7 +22,7 @@ const WORDS = {
     appleGguf: 'llama.cpp on Apple / GGUF',
     rent: (v: string) => `${v}/h to rent`,
     buy: (v: string) => `buy ${v}`,
-    perM: (v: string, rented: boolean) => `${v} per M output tokens (${rented ? 'rented' : `bought, ${AMORTIZATION_YEARS} y`})`,
+    perM: (v: string, rented: boolean) => `${v} per M output tokens (${rented ? 'rented' : `bought, ${AMORTIZATION_YEARS} y, power excluded`})`,
     noPrice: 'no sourced price',
     footer: `Ranked by price (purchase, or cloud rent over ${AMORTIZATION_YEARS} years; unpriced after priced, by memory bought), then cards, then speed. CUDA / ROCm first; one node before several.`,
     tiers: {} as Partial<Record<TierId, string>>,
@@ -32,7 +32,7 @@ const WORDS = {
     appleGguf: 'Apple / GGUF 用 llama.cpp',
     rent: (v: string) => `租用 ${v}/小时`,
     buy: (v: string) => `购买 ${v}`,
-    perM: (v: string, rented: boolean) => `每百万输出 token ${v}（${rented ? '租用' : `购买，${AMORTIZATION_YEARS} 年摊销`}）`,
+    perM: (v: string, rented: boolean) => `每百万输出 token ${v}（${rented ? '租用' : `购买，${AMORTIZATION_YEARS} 年摊销，不含电费`}）`,
     noPrice: '暂无有来源的价格',
     footer: `按价格排序（购买价，或按 ${AMORTIZATION_YEARS} 年云租金；无价格的排在有价格的之后，按显存总量），其次卡数、速度。CUDA / ROCm 优先；单机优先于多机。`,
     tiers: {

@@ -20,6 +20,7 @@ const DESCRIPTIONS: Record<string, [string, string]> = {
   'size.engine': ['Serving engine: vllm (default), vllm@0.19, sglang, llamacpp, ollama, tgi …', '推理引擎：vllm（默认）、vllm@0.19、sglang、llamacpp、ollama、tgi …'],
   'size.tp': ['Tensor-parallel size (default: best valid layout)', '张量并行数（默认：自动选择）'],
   'size.pp': ['Pipeline-parallel size', '流水线并行数'],
+  'size.avgcontext': ['Average tokens per user, when below context (engines queue the rest)', '每个用户的平均上下文（低于 context 时；其余请求排队）'],
   'size.util': ['Engine memory fraction (vLLM gpu_memory_utilization)', '引擎显存比例（vLLM gpu_memory_utilization）'],
   'size.config': ['A Hugging Face config.json for a model the catalog lacks', '目录中没有的模型：上传其 Hugging Face config.json'],
   recommend: ['Which hardware serves this model for N users? Ranked options', '哪些硬件能为 N 个用户运行这个模型？按推荐排序'],

@@ -15,7 +15,7 @@ import type { Command, CommandContext, Reply } from './types.ts';
 
 export const CHART_NAME = 'headroom.png';
 
-export const SIZE_KEYS = ['model', 'gpu', 'users', 'context', 'quant', 'kv', 'engine', 'tp', 'pp', 'util'] as const;
+export const SIZE_KEYS = ['model', 'gpu', 'users', 'context', 'quant', 'kv', 'engine', 'tp', 'pp', 'util', 'avgcontext'] as const;
 
 export function describeRequest(opts: SizeOptions): string {
   return `/size ${SIZE_KEYS.filter((k) => opts[k]?.trim()).map((k) => `${k}:${safeText(opts[k]!.trim(), 60)}`).join(' ')}`;
@@ -117,6 +117,7 @@ export const size: Command = {
       { type: ApplicationCommandOptionType.Integer, name: 'tp', ...loc('size.tp'), min_value: 1, max_value: 64 },
       { type: ApplicationCommandOptionType.Integer, name: 'pp', ...loc('size.pp'), min_value: 1, max_value: 64 },
       { type: ApplicationCommandOptionType.Number, name: 'util', ...loc('size.util'), min_value: 0.05, max_value: 1 },
+      { type: ApplicationCommandOptionType.String, name: 'avgcontext', ...loc('size.avgcontext'), max_length: 20 },
       { type: ApplicationCommandOptionType.Attachment, name: 'config', ...loc('size.config') },
     ],
   },

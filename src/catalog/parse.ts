@@ -225,7 +225,7 @@ function kvAliases(id: string): string[] {
   return { bf16: ['auto', 'bfloat16'], fp16: ['f16', 'float16', 'half'], fp8: ['fp8_e4m3', 'fp8_e5m2', 'f8', 'float8'], q8_0: ['q8'], q4_0: ['q4'] }[id] ?? [];
 }
 
-export type SizeOptions = Partial<Record<'model' | 'gpu' | 'users' | 'context' | 'quant' | 'kv' | 'engine' | 'tp' | 'pp' | 'util', string>>;
+export type SizeOptions = Partial<Record<'model' | 'gpu' | 'users' | 'context' | 'quant' | 'kv' | 'engine' | 'tp' | 'pp' | 'util' | 'avgcontext', string>>;
 
 /** A model that is not a catalog entry: an attached config.json, or a Hub checkpoint (config + stored tensors). */
 export interface ModelInput {
@@ -389,7 +389,15 @@ export function buildRequest(opts: SizeOptions, cat: LoadedCatalogs, config?: Mo
     if (!r.ok) return r;
     util = r.value;
   } else defaulted.util = true;
+  // avgcontext: users at an average context below the per-request maximum (engines queue or preempt, not fail).
+  let avgContextTokens: number | undefined;
+  if (opts.avgcontext?.trim()) {
+    const r = parseContext(opts.avgcontext);
+    if (!r.ok) return fail('avgcontext', r.error.message.replace(/^context/, 'avgcontext'), r.error.didYouMean);
+    if (r.value > contextTokens) return fail('avgcontext', `avgcontext ${r.value} is more than context ${contextTokens} (the per-request maximum)`, [`context:${Math.ceil(r.value / 1024)}k`]);
+    avgContextTokens = r.value;
+  }
 
   const source: ModelSource = config ? (config.source ?? { kind: 'attachment' }) : { kind: 'catalog' };
-  return ok({ model, gpu, gpuCount: g.count, users, contextTokens, quant, kvDtype, engine, tp, pp, util, defaulted, source });
+  return ok({ model, gpu, gpuCount: g.count, users, contextTokens, quant, kvDtype, engine, tp, pp, util, defaulted, source, ...(avgContextTokens ? { avgContextTokens } : {}) });
 }

@@ -34,6 +34,8 @@ export class EstimateError extends Error {
 
 export interface EstimateOptions {
   explain?: boolean;
+  /** Per-request maximum the server must accept when sizing at an average context (avgcontext). */
+  maxModelLen?: number;
   /** Formats to try for the cheap fixes (report.fixes); without it no fixes are tried. */
   fixesFrom?: FixCatalog;
   overrides?: ProfileInput['overrides'];
@@ -304,6 +306,25 @@ export function fmtBytes(b: number): string {
   return `${Math.round(b)} B`;
 }
 
+/**
+ * avgcontext: engines hand out KV blocks as requests grow and queue or preempt when they run out, so users at an
+ * average context fit where the same users at the maximum would not. Sized at the average; the launch command accepts
+ * the maximum; the note states how many fit if everyone reaches it at once.
+ */
+function estimateAtAverage(req: SizingRequest, engines: EngineCatalog, opts: EstimateOptions): SizingReport {
+  const avg = req.avgContextTokens!;
+  const peak = estimate({ ...req, avgContextTokens: undefined }, engines, { overrides: opts.overrides });
+  const r = estimate({ ...req, contextTokens: avg, avgContextTokens: undefined }, engines, { ...opts, maxModelLen: Math.max(req.contextTokens, opts.maxModelLen ?? 0) });
+  r.request.avgContextTokens = avg;
+  r.request.maxContextTokens = req.contextTokens;
+  r.notes.unshift({
+    code: 'context.average',
+    params: { avg, max: req.contextTokens, users: r.capacity.maxUsers, peakUsers: peak.capacity.maxUsers },
+    message: `Sized for users at an average of ${avg} tokens (requests up to ${req.contextTokens}): the engine hands out KV blocks as requests grow and queues or preempts the rest when they run out, so ${r.capacity.maxUsers} users fit on average. Peak risk: if every user reaches ${req.contextTokens} tokens at once, only ${peak.capacity.maxUsers} run together and the others wait.`,
+  });
+  return r;
+}
+
 /** Past max_position_embeddings: a YaRN override stretching the positions by the smallest whole factor that covers the context. */
 function ropeOverride(req: SizingRequest): { factor: number; originalMax: number; type: 'yarn' } | undefined {
   if (req.contextTokens <= req.model.maxPosition) return undefined;
@@ -318,6 +339,7 @@ function maxPositionFor(req: SizingRequest): number {
 const clampInt = (x: number) => (Number.isFinite(x) ? Math.max(0, Math.round(x)) : 0);
 
 export function estimate(req: SizingRequest, engines: EngineCatalog, opts: EstimateOptions = {}): SizingReport {
+  if (req.avgContextTokens && req.avgContextTokens < req.contextTokens) return estimateAtAverage(req, engines, opts);
   // The engine's format x hardware matrix: refuse what it cannot run, with what would work instead.
   const profile = engineProfile(req.engine.id);
   const support = profile.supports(req.quant, req.gpu);
@@ -481,7 +503,7 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
     cost: costOf(req.gpu, req.gpuCount, perf.decodeTokensPerSecondTotal, opts.explain ? steps : undefined),
     source: req.source ?? { kind: 'catalog' },
     // A model read from the Hub is served from that repo.
-    launch: profile.launch({ req: req.source?.repo && !req.model.hfRepo ? { ...req, model: { ...req.model, hfRepo: req.source.repo } } : req, ev, usersPerReplica: cap.usersPerReplica, maxModelLen: req.contextTokens, fits: cap.fits, rope }),
+    launch: profile.launch({ req: req.source?.repo && !req.model.hfRepo ? { ...req, model: { ...req.model, hfRepo: req.source.repo } } : req, ev, usersPerReplica: cap.usersPerReplica, maxModelLen: opts.maxModelLen ?? req.contextTokens, fits: cap.fits, rope }),
     notes,
   };
   if (opts.explain) report.explain = steps;

@@ -67,6 +67,9 @@ export const SizingReportSchema = z.object({
     tp: z.number().int().positive(),
     pp: z.number().int().positive(),
     util: z.number().positive().max(1),
+    /** avgcontext: capacity is sized at this average; contextTokens is then the average and maxContextTokens the per-request maximum. */
+    avgContextTokens: z.number().int().positive().optional(),
+    maxContextTokens: z.number().int().positive().optional(),
   }),
   model: z.object({
     id: z.string(),

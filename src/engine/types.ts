@@ -230,6 +230,8 @@ export interface SizingRequest {
   /** Where the architecture came from (catalog entry, Hub repo at a commit, attached config.json). */
   source?: ModelSource;
   /** What the user typed or what was defaulted, for notes. */
+  /** Average context per user when below contextTokens (the per-request maximum): capacity is sized at the average. */
+  avgContextTokens?: number;
   defaulted: Partial<Record<'engine' | 'quant' | 'kv' | 'users' | 'context' | 'util' | 'tp', boolean>>;
 }
 

@@ -51,3 +51,18 @@ describe('cheap fixes', () => {
     expect(l.launch.command).toContain('--rope-scaling yarn --rope-scale 4 --yarn-orig-ctx 40960');
   });
 });
+
+describe('avgcontext', () => {
+  it('sizes users at the average, launches with the maximum, and states the peak risk', () => {
+    const r = size({ model: 'qwen3-32b', gpu: 'h100x2', users: '20', context: '32k', avgcontext: '8k' });
+    const atAvg = size({ model: 'qwen3-32b', gpu: 'h100x2', users: '20', context: '8k' });
+    const atPeak = size({ model: 'qwen3-32b', gpu: 'h100x2', users: '20', context: '32k' });
+    expect(r.capacity.maxUsers).toBe(atAvg.capacity.maxUsers);
+    expect(r.request.avgContextTokens).toBe(8192);
+    expect(r.request.maxContextTokens).toBe(32768);
+    expect(r.launch.command).toContain('--max-model-len 32768');
+    const note = r.notes.find((n) => n.code === 'context.average')!;
+    expect(note.params?.peakUsers).toBe(atPeak.capacity.maxUsers);
+    expect(() => request({ model: 'qwen3-32b', gpu: 'h100', context: '8k', avgcontext: '16k' })).toThrow(/avgcontext 16384 is more than context 8192/);
+  });
+});

@@ -21,8 +21,8 @@ export const ModelEntrySchema = z.object({
     totalParams: z.number().positive(),
     activeParams: z.number().positive().nullable().default(null),
     source: z.string(),
-    /** What the figure counts: the whole checkpoint (default) or the text decoder only (extraParams listed beside it, as Gemma 4's card does). */
-    scope: z.enum(['model', 'decoder']).optional(),
+    /** What the figure counts: the model (default), the text decoder only (extraParams listed beside it, as Gemma 4's card does), or the model with its MTP layers (DeepSeek's 'total' figures). */
+    scope: z.enum(['model', 'decoder', 'with-mtp']).optional(),
   }),
   /** Parameters outside the text decoder that the published count includes and that engines load (vision tower, projector). */
   extraParams: z

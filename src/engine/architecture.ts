@@ -1,6 +1,7 @@
 // Derive layers and weight tensors from a Hugging Face config.json (catalog entry or user upload).
 // Pure: takes a plain object, returns an Architecture or throws ArchitectureError with a readable message.
 import { applyCheckpointQuant } from './checkpoint-quant.ts';
+import { deepseekV4 } from './deepseek-v4.ts';
 import { TYPE_ALIASES, hybridMixers, indexerSpec, kvSharedLayer, layerAttentionShape, linearSpec, nasBlock, nasIntermediate, num, patternKinds } from './families.ts';
 import type { Architecture, Dtype, LayerSpec, LinearAttentionSpec, MlaSpec, MoeSpec, TensorGroup } from './types.ts';
 
@@ -131,6 +132,7 @@ export function architectureFromConfig(
   const rawType = String(cfg.model_type ?? 'llama');
   const modelType = TYPE_ALIASES[rawType] ?? rawType;
   const hidden = need(cfg, 'hidden size', 'hidden_size', 'n_embd', 'd_model');
+  if (modelType === 'deepseek_v4') return deepseekV4Architecture(cfg, meta, hidden);
   // Nemotron-3 Ultra lists its blocks (layers_block_type) instead of giving a count.
   const layers = Array.isArray(cfg.layers_block_type) && num(cfg, 'num_hidden_layers') === undefined ? cfg.layers_block_type.length : need(cfg, 'layer count', 'num_hidden_layers', 'n_layer', 'num_layers');
   const heads = need(cfg, 'attention head count', 'num_attention_heads', 'n_head');
@@ -450,6 +452,50 @@ function mtpParams(arch: Architecture, cfg: Cfg): number {
   let layer = 0;
   for (const t of arch.tensors) if (t.layer === last) layer += t.params;
   return n * (layer + 2 * arch.hidden * arch.hidden + 3 * arch.hidden);
+}
+
+/** DeepSeek-V4: its own tensor list and compressed-attention layers (deepseek-v4.ts). */
+function deepseekV4Architecture(cfg: Cfg, meta: Parameters<typeof architectureFromConfig>[1], hidden: number): Architecture {
+  const layers = need(cfg, 'layer count', 'num_hidden_layers');
+  const b = deepseekV4(cfg, layers);
+  const arch: Architecture = {
+    id: meta.id,
+    name: meta.name,
+    modelType: 'deepseek_v4',
+    hidden,
+    layers,
+    heads: need(cfg, 'attention head count', 'num_attention_heads'),
+    kvHeads: 1,
+    headDim: b.compressed.headDim,
+    vHeadDim: b.compressed.headDim,
+    vocab: need(cfg, 'vocabulary size', 'vocab_size'),
+    tiedEmbeddings: false,
+    maxPosition: num(cfg, 'max_position_embeddings') ?? 4096,
+    intermediate: 0,
+    dtype: dtypeOf(cfg),
+    moe: b.moe,
+    compressed: { window: b.compressed.window, headDim: b.compressed.headDim, indexer: { heads: num(cfg, 'index_n_heads') ?? 0, headDim: b.compressed.indexerHeadDim } },
+    layerSpecs: b.layerSpecs,
+    tensors: b.tensors,
+    extraParams: meta.extraParams ?? 0,
+    mtpParams: b.mtpParams,
+    rotaryDim: num(cfg, 'qk_rope_head_dim') ?? 64,
+    nativeQuant: nativeQuantOf(cfg),
+    publishedTotalParams: meta.publishedTotalParams,
+    publishedActiveParams: meta.publishedActiveParams,
+    ropeScaling: cfg.rope_scaling && typeof cfg.rope_scaling === 'object' ? String((cfg.rope_scaling as Cfg).rope_type ?? (cfg.rope_scaling as Cfg).type ?? 'scaled') : undefined,
+  };
+  const ckpt = applyCheckpointQuant(arch, cfg, meta.hfQuantConfig);
+  if (ckpt) arch.nativeQuant = ckpt;
+  else if (cfg.expert_dtype === 'fp4' && arch.nativeQuant === 'fp8') {
+    // The official checkpoint stores routed experts as FP4 (packed pairs + one e8m0 scale per 32) and the other
+    // linear layers as block FP8 (one fp32 scale per 128 x 128 block); embeddings, norms and routers stay BF16.
+    for (const t of arch.tensors) {
+      if (t.kind === 'routedExperts') t.ckptBits = 4 + 8 / 32;
+      else if (t.kind === 'attention' || t.kind === 'sharedExperts') t.ckptBits = 8 + 32 / (128 * 128);
+    }
+  }
+  return arch;
 }
 
 /** Total and active parameter counts from the tensor list. */

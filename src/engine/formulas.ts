@@ -203,6 +203,13 @@ export const F = {
     'numHeads * headDim * headDim * stateBytes + 3 * numHeads * headDim * (convKernel - 1) * convBytes',
     'bytes',
   ),
+  kvCompressedWindow: f('kv.v4window', 'DeepSeek-V4 sliding-window KV per token, one layer (one shared K = V vector)', 'headDim * kvBytes', 'bytes'),
+  kvCompressed: f(
+    'kv.v4compressed',
+    'DeepSeek-V4 compressed KV per context token, one layer (one entry per `ratio` tokens, plus the indexer key on ratio-4 layers)',
+    '(headDim * kvBytes + indexerBytes) / ratio',
+    'bytes',
+  ),
   kvHeadsPerRank: f('kv.headsPerRank', 'KV heads held per GPU (replicated when tp > kvHeads)', 'max(1, ceil(kvHeads / tp))', 'count'),
   kvPerToken: f('kv.perToken', 'KV bytes per token (all attention layers: full-context ones + windowed ones up to their window)', 'fullLayersBytes + windowLayersBytes', 'bytes'),
 

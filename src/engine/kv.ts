@@ -104,6 +104,24 @@ export function kvSpec(arch: Architecture, kvBytes: number, tp: number, explain:
       layers.push({ ...base, kind: 'none', bytesPerToken: 0 });
       continue;
     }
+    if (L.compressRatio !== undefined && arch.compressed) {
+      // DeepSeek-V4: one shared 512-wide KV vector per token over the sliding window, plus (ratio > 0) one compressed
+      // entry per `ratio` tokens for the whole context (and the indexer's compressed key on ratio-4 layers).
+      const c = arch.compressed;
+      const win = F.kvCompressedWindow.eval({ headDim: c.headDim, kvBytes }, shown.has('v4w') ? undefined : s);
+      shown.add('v4w');
+      layers.push({ ...base, bytesPerToken: win, window: c.window });
+      windowBytes += win;
+      if (L.compressRatio > 0) {
+        const idx = L.compressRatio === 4 && c.indexer ? c.indexer.headDim + (c.indexer.headDim / 128) * 4 : 0;
+        const key = `v4c${L.compressRatio}`;
+        const comp = F.kvCompressed.eval({ headDim: c.headDim, kvBytes, ratio: L.compressRatio, indexerBytes: idx }, shown.has(key) ? undefined : s);
+        shown.add(key);
+        layers.push({ ...base, kind: 'full', bytesPerToken: comp });
+        fullBytes += comp;
+      }
+      continue;
+    }
     let one: number;
     let rank: number;
     if (L.attention === 'mla') {

@@ -148,3 +148,24 @@ describe('Nemotron NAS (Llama-3.3-Nemotron-Super-49B): attention only where the 
     expect(spec.bytesPerTokenModel).toBe(49 * 2 * 8 * 128 * 2);
   });
 });
+
+describe('DeepSeek-V4 compressed attention', () => {
+  // DeepSeek-V4-Flash config: 43 layers, head_dim 512 (one shared K = V vector), sliding_window 128, index_head_dim 128;
+  // compress_ratios of the 43 layers: 2 x 0 (window only), 21 x 4 (compressed sparse attention + indexer), 20 x 128.
+  it('every layer keeps 128 tokens of one 512-wide vector: 512 x 2 B', () => {
+    const spec = kvSpec(model('deepseek-v4-flash'), 2, 1, false);
+    const win = spec.layers.filter((l) => l.kind === 'sliding');
+    expect(win).toHaveLength(43);
+    expect(win.every((l) => l.window === 128 && l.bytesPerToken === 512 * 2)).toBe(true);
+  });
+  it('ratio-4 layers add (512 x 2 + 132) / 4 B and ratio-128 layers 512 x 2 / 128 B per context token', () => {
+    const spec = kvSpec(model('deepseek-v4-flash'), 2, 1, false);
+    expect(spec.bytesPerTokenFullModel).toBe(21 * ((512 * 2 + 132) / 4) + 20 * ((512 * 2) / 128));
+  });
+  it('its tensor shapes give the checkpoint count: 290,942,289,362 logical = 284,332,240,471 + MTP 6,610,048,635 + 256 gate bias', async () => {
+    // hebo1221/nano-deepseek-v4 references/DeepSeek-V4-Flash-validation.summary.json (counted from the 46 shards).
+    const { parameterCounts } = await import('../../src/engine/architecture.ts');
+    expect(parameterCounts(model('deepseek-v4-flash')).total).toBe(284_332_240_471);
+    expect(model('deepseek-v4-flash').mtpParams).toBe(6_610_048_635 + 256);
+  });
+});

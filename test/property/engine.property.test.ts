@@ -53,7 +53,8 @@ describe('engine invariants', () => {
         (mi, gi, count, users, extra, ctx) => {
           const a = run(mi, gi, count, users, ctx);
           const b = run(mi, gi, count, users + extra, ctx);
-          if (a.layout.tp === b.layout.tp && a.layout.pp === b.layout.pp) {
+          // Same layout, DP-attention ranks included (DP attention splits the KV of the users across ranks).
+          if (a.layout.tp === b.layout.tp && a.layout.pp === b.layout.pp && a.layout.dp === b.layout.dp) {
             expect(b.perGpu.kvRequiredBytes).toBeGreaterThanOrEqual(a.perGpu.kvRequiredBytes);
           }
           if (b.fits) expect(a.fits).toBe(true);

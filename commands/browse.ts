@@ -64,8 +64,9 @@ function page(kind: 'models' | 'gpus', rawFilter: string, pageNo: number, ctx: C
   const p = Math.min(Math.max(0, pageNo), pages - 1);
   const slice = rows.slice(p * PAGE_SIZE, (p + 1) * PAGE_SIZE);
   const s = t(ctx.locale);
-  const titleText = `${kind === 'models' ? 'Models' : 'GPUs'} (${rows.length})${filter ? ` · “${shown}”` : ''}`;
-  const body = slice.length ? slice.map((r) => r.line).join('\n') : `Nothing matches “${escapeMarkdown(shown)}”.`;
+  const zh = ctx.locale === 'zh-CN';
+  const titleText = `${kind === 'models' ? (zh ? '模型' : 'Models') : zh ? '显卡' : 'GPUs'} (${rows.length})${filter ? ` · “${shown}”` : ''}`;
+  const body = slice.length ? slice.map((r) => r.line).join('\n') : zh ? `没有匹配“${escapeMarkdown(shown)}”的条目。` : `Nothing matches “${escapeMarkdown(shown)}”.`;
   const id = (n: number, tag: 'prev' | 'noop' | 'next') => PAGE_BUTTON.encode({ kind, page: Math.max(0, n), filter, tag }) ?? `${kind}:${PAGE_BUTTON.version}:${kind}|0||${tag}`;
   const components: APIActionRowComponent<APIComponentInMessageActionRow>[] =
     pages > 1

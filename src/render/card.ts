@@ -89,8 +89,10 @@ export function keyLines(r: SizingReport, locale: Locale): string[] {
       s.layoutLine(shape, gpus),
     ];
   }
+  // When not even one user fits, "0 tokens each" says nothing: the note (weights alone exceed the budget) does.
+  const hold = s.holdLine(int(r.capacity.maxUsers, locale), ctx, users, tokens(r.capacity.maxContextTokens));
   return [
-    s.holdLine(int(r.capacity.maxUsers, locale), ctx, users, tokens(r.capacity.maxContextTokens)),
+    r.capacity.maxContextTokens > 0 ? hold : hold.replace(/ ?· [^·]*$/, ''),
     `${s.shortLine(gib(r.perGpu.shortfallBytes, 1))} · ${s.layoutLine(shape, gpus)}`,
   ];
 }

@@ -184,7 +184,7 @@ function cannotFor(gpu: Gpu, count: number, report: SizingReport, engine: Engine
 function reasonFor(o: { report: SizingReport; count: number }, base: Base): Note {
   const r = o.report;
   const l = r.layout;
-  const shape = `${l.replicas > 1 ? `${l.replicas} × ` : ''}TP${l.tp}${l.pp > 1 ? ` × PP${l.pp}` : ''}`;
+  const shape = `${l.replicas > 1 ? `${l.replicas} × ` : ''}TP${l.tp}${l.pp > 1 ? ` × PP${l.pp}` : ''}${l.dp > 1 ? ` + DP attention ×${l.dp} / EP` : ''}`;
   const room = r.capacity.maxUsers >= 2 * base.users;
   const params = { shape, maxUsers: r.capacity.maxUsers, room: room ? 1 : 0, context: k(base.contextTokens), tps: r.performance.decodeTokensPerSecondPerUser.toFixed(0), maxContext: k(r.capacity.maxContextTokens), users: base.users };
   const spare = room ? `room for ${params.maxUsers} users` : `${params.maxUsers} users fit`;
@@ -311,9 +311,10 @@ export function recommend(base: Base, cat: RecommendCatalog, opts: RecommendOpti
     list.push(make(c.gpu, c.count, c.engine, c.quant, c.fmtCannot, s.report, c.tier));
     byTier.set(c.tier, list);
   };
-  for (const c of cands) if (c.tier !== 'multi-node') consider(c);
-  // Several nodes only when no single CUDA / ROCm node serves the request.
-  if (![...byTier.values()].flat().some((o) => ecosystem(o.gpu) === 0)) for (const c of cands) if (c.tier === 'multi-node') consider(c);
+  for (const c of cands) if (c.count <= GPUS_PER_NODE) consider(c);
+  // Several nodes only when no single node of the same ecosystem (CUDA / ROCm, Ascend) serves the request.
+  const oneNode = new Set([...byTier.values()].flat().map((o) => ecosystem(o.gpu)));
+  for (const c of cands) if (c.count > GPUS_PER_NODE && !oneNode.has(c.eco)) consider(c);
 
   const rank = (a: RecommendOption, b: RecommendOption) =>
     ecosystem(a.gpu) - ecosystem(b.gpu) ||

@@ -239,30 +239,6 @@ function errorReply(text: string): Reply {
   return { content: text, ephemeral: true };
 }
 
-/** Sliding-window counter per user id (in-process; approximate across replicas, which is fine for abuse control). */
-export class UserRateLimiter {
-  private readonly hits = new Map<string, number[]>();
-  constructor(
-    private readonly perUser: number,
-    private readonly windowMs: number,
-  ) {}
-
-  /** Milliseconds to wait, or 0 when the hit is allowed (and counted). */
-  take(userId: string, now = Date.now()): number {
-    const list = (this.hits.get(userId) ?? []).filter((t) => now - t < this.windowMs);
-    if (list.length >= this.perUser) {
-      this.hits.set(userId, list);
-      return this.windowMs - (now - list[0]!);
-    }
-    list.push(now);
-    this.hits.set(userId, list);
-    if (this.hits.size > 10_000) {
-      for (const [k, v] of this.hits) if (!v.some((t) => now - t < this.windowMs)) this.hits.delete(k);
-    }
-    return 0;
-  }
-}
-
 function userIdOf(interaction: APIInteraction): string | undefined {
   return interaction.member?.user?.id ?? interaction.user?.id;
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { APIInteraction, APIInteractionResponse } from 'discord-api-types/v10';
 import type { Command, CommandContext, Reply } from '../../commands/types.ts';
-import { AttachmentError, Dispatcher, downloadAttachment, extractOptions, UserRateLimiter } from '../../src/discord/dispatch.ts';
+import { AttachmentError, Dispatcher, downloadAttachment, extractOptions } from '../../src/discord/dispatch.ts';
 import { createLogger } from '../../src/discord/log.ts';
 import type { OutgoingFile, WebhookApi } from '../../src/discord/respond.ts';
 import { FakeDiscord } from '../fake-discord/index.ts';
@@ -304,15 +304,6 @@ describe('dispatch: CPU-bound handlers', () => {
 });
 
 describe('dispatch: rate limit and logging', () => {
-  it('UserRateLimiter: sliding window per user', () => {
-    const rl = new UserRateLimiter(2, 1000);
-    expect(rl.take('a', 0)).toBe(0);
-    expect(rl.take('a', 10)).toBe(0);
-    expect(rl.take('a', 20)).toBe(980);
-    expect(rl.take('b', 20)).toBe(0);
-    expect(rl.take('a', 1001)).toBe(0);
-  });
-
   it('REST errors are logged without interaction tokens', async () => {
     const lines: string[] = [];
     const log = createLogger('debug', { write: (s: string) => void lines.push(s) });

@@ -8,8 +8,9 @@ import type { SizingReport } from '../src/engine/report.ts';
 import type { SizingRequest } from '../src/engine/types.ts';
 import { changeLine, detailsLayout, sizeCard } from '../src/render/card.ts';
 import { chartPngAsync } from '../src/render/chart-pool.ts';
+import { insteadAsync, warmSearch } from './search-pool.ts';
 import { renderText, type InsteadOption } from '../src/render/text.ts';
-import { applyAction, cardActions, decodeAction, fitInstead, optionsOf, stateOf } from './size-actions.ts';
+import { applyAction, cardActions, decodeAction, optionsOf, stateOf } from './size-actions.ts';
 import { autocompleteContext, autocompleteGpu, autocompleteModelWithHub, autocompleteQuant, errorReply, isHubModel, loc, OPTION, readConfigAttachment, resolveModelInput } from './shared.ts';
 import type { Command, CommandContext, Reply } from './types.ts';
 
@@ -63,7 +64,8 @@ export async function answerSize(
   for (const line of config?.remarks ?? []) report.notes.push({ code: 'source.remark', message: line });
   const requestLine = describeRequest(opts);
   // When it does not fit, name the hardware that would: more of the user's own GPU first, then the catalog's.
-  const instead: InsteadOption[] = report.fits ? [] : fitInstead(built.value, cat);
+  // The search runs in a worker thread for the bot (search-pool.ts): it can take 100-1000 ms on large models.
+  const instead: InsteadOption[] = report.fits ? [] : await insteadAsync(opts, config, built.value);
   const chart = extra.chart !== false;
   // An attached config.json cannot be asked again from a button (only catalog and Hub models can).
   const state = config && config.source?.kind !== 'hub' ? undefined : stateOf(built.value, opts);
@@ -123,6 +125,7 @@ export const size: Command = {
   },
   buttonPrefix: 'size',
   async warm() {
+    warmSearch();
     await answerSize({ model: 'qwen3-8b', gpu: 'rtx4090' }, { locale: 'en', options: {} });
     await answerSize({ model: 'qwen3-32b', gpu: 'a10', users: '64' }, { locale: 'en', options: {} }); // one that does not fit: the search
   },

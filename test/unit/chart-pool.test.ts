@@ -18,3 +18,26 @@ describe('chart worker', () => {
     expect(ticks).toBeGreaterThan(0); // the loop ran while the worker drew
   });
 });
+
+describe('search worker', () => {
+  it('a /size that does not fit gets the same "instead" list from the worker as inline, while the loop keeps ticking', async () => {
+    const { insteadAsync, closeSearchPool, warmSearch } = await import('../../commands/search-pool.ts');
+    const { insteadFor } = await import('../../commands/instead.ts');
+    const { request } = await import('../helpers/req.ts');
+    warmSearch();
+    try {
+      const opts = { model: 'deepseek-v3', gpu: 'a10x8', users: '200', context: '32k' };
+      const req = request(opts);
+      let ticks = 0;
+      const tick = setInterval(() => ticks++, 1);
+      const viaWorker = await insteadAsync(opts, undefined, req);
+      clearInterval(tick);
+      const inline = insteadFor(req);
+      expect(viaWorker.length).toBeGreaterThan(0);
+      expect(viaWorker).toEqual(JSON.parse(JSON.stringify(inline)));
+      expect(ticks).toBeGreaterThan(0);
+    } finally {
+      await closeSearchPool();
+    }
+  }, 30_000);
+});

@@ -4,7 +4,7 @@ import { typedGpuName } from '../src/catalog/lookup.ts';
 import { indexes, parseContext, type ModelInput, type UserError } from '../src/catalog/parse.ts';
 import { modelFromHub, parseHubRef, searchHub } from '../src/hub/index.ts';
 import { errorEmbed } from '../src/render/embed.ts';
-import { escapeMarkdown, safeText } from '../src/catalog/user-text.ts';
+import { escapeMarkdown } from '../src/catalog/user-text.ts';
 import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import type { AutocompleteChoice, CommandContext, Locale, Reply } from './types.ts';
 
@@ -66,7 +66,9 @@ export function loc(key: string): { description: string; description_localizatio
 }
 
 export function errorReply(locale: Locale, e: UserError & { hint?: string }): Reply {
-  const dym = e.didYouMean?.length ? e.didYouMean.slice(0, 8).map((d) => safeText(d, 80)) : undefined;
+  // Suggestions are our own values (catalog ids, vllm@0.19), shown in code spans where no mention renders: keep
+  // them copyable (no zero-width characters), only bounded.
+  const dym = e.didYouMean?.length ? e.didYouMean.slice(0, 8).map((d) => String(d).slice(0, 80).replace(/[`\u0000-\u001f]/g, '')) : undefined;
   const text = `Error: ${e.message}${dym ? ` — did you mean ${dym.join(', ')}?` : ''}${e.hint ? ` (${e.hint})` : ''}`;
   // Messages are plain text that may quote what the user typed (already inert: see safeText); in the embed
   // markdown is escaped too, so "**x**" or "a_b_c" shows as typed.

@@ -88,6 +88,9 @@ export class ModelIndex {
     if (!raw) return undefined;
     const lower = raw.toLowerCase();
     if (this.keys.has(lower)) return { id: this.keys.get(lower)! };
+    // An official quantized release that has its own entry (qwen3-32b-fp8, qwen3.6-27b-nvfp4) wins over "base + suffix".
+    const whole = this.keys.get(normalizeModel(raw));
+    if (whole && this.keys.get(normalizeModel(whole)) === whole && /[-_](fp8|nvfp4|awq|gptq|int4|mxfp4)$/i.test(raw)) return { id: whole };
     let name = raw;
     let quantHint: string | undefined;
     for (const [re, q] of QUANT_SUFFIX) {

@@ -16,7 +16,7 @@ import type { Command, CommandContext, Reply } from './types.ts';
 
 export const CHART_NAME = 'headroom.png';
 
-export const SIZE_KEYS = ['model', 'gpu', 'users', 'context', 'quant', 'kv', 'engine', 'tp', 'pp', 'util', 'avgcontext'] as const;
+export const SIZE_KEYS = ['model', 'gpu', 'users', 'context', 'quant', 'kv', 'engine', 'tp', 'pp', 'util', 'avgcontext', 'tps', 'ttft', 'host'] as const;
 
 export function describeRequest(opts: SizeOptions): string {
   return `/size ${SIZE_KEYS.filter((k) => opts[k]?.trim()).map((k) => `${k}:${safeText(opts[k]!.trim(), 60)}`).join(' ')}`;
@@ -120,6 +120,9 @@ export const size: Command = {
       { type: ApplicationCommandOptionType.Integer, name: 'pp', ...loc('size.pp'), min_value: 1, max_value: 64 },
       { type: ApplicationCommandOptionType.Number, name: 'util', ...loc('size.util'), min_value: 0.05, max_value: 1 },
       { type: ApplicationCommandOptionType.String, name: 'avgcontext', ...loc('size.avgcontext'), max_length: 20 },
+      { type: ApplicationCommandOptionType.Number, name: 'tps', ...loc('size.tps'), min_value: 0.1, max_value: 10000 },
+      { type: ApplicationCommandOptionType.String, name: 'ttft', ...loc('size.ttft'), max_length: 20 },
+      { type: ApplicationCommandOptionType.String, name: 'host', ...loc('size.host'), max_length: 40 },
       { type: ApplicationCommandOptionType.Attachment, name: 'config', ...loc('size.config') },
     ],
   },

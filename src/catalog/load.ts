@@ -5,14 +5,16 @@ import { fileURLToPath } from 'node:url';
 import { load as parseYaml } from 'js-yaml';
 import { z } from 'zod';
 import { architectureFromConfig } from '../engine/architecture.ts';
-import type { Architecture, Catalogs, Gpu, GpuPrice, KvDtype, QuantFormat } from '../engine/types.ts';
+import type { Architecture, Catalogs, Gpu, GpuPrice, Host, KvDtype, QuantFormat } from '../engine/types.ts';
 import { loadPrices, type PriceEntry } from './prices.ts';
 import {
   EngineCatalogSchema,
   GpuEntrySchema,
+  HostEntrySchema,
   ModelEntrySchema,
   QuantCatalogSchema,
   type GpuEntry,
+  type HostEntry,
   type ModelEntry,
   type QuantEntry,
 } from './schema.ts';
@@ -28,6 +30,7 @@ export interface LoadedCatalogs extends Catalogs {
   prices: Map<string, PriceEntry>;
   /** What teams ask about most (catalogs/popular.yaml): ids, most asked first. */
   popular: Popular;
+  hostEntries: HostEntry[];
 }
 
 export const PopularSchema = z.object({ gpus: z.array(z.string()).default([]), models: z.array(z.string()).default([]) });
@@ -108,6 +111,8 @@ export function loadCatalogs(dir = CATALOG_DIR): LoadedCatalogs {
   if (!engines.success) throw new Error(formatZod('engines.yaml', engines.error));
   const popular = PopularSchema.safeParse(existsSync(join(dir, 'popular.yaml')) ? readYaml(dir, 'popular.yaml') : {});
   if (!popular.success) throw new Error(formatZod('popular.yaml', popular.error));
+  const hosts = z.array(HostEntrySchema).safeParse(readYaml(dir, 'hosts.yaml'));
+  if (!hosts.success) throw new Error(formatZod('hosts.yaml', hosts.error));
 
   const modelMap = new Map<string, Architecture>();
   for (const e of models.data) {
@@ -134,6 +139,8 @@ export function loadCatalogs(dir = CATALOG_DIR): LoadedCatalogs {
     quants,
     kvDtypes,
     engines: engines.data,
+    hosts: new Map<string, Host>(hosts.data.map((h) => [h.id, { id: h.id, name: h.name, bandwidthGBs: h.bandwidthGBs, cpuTflops: h.cpuTflops }])),
+    hostEntries: hosts.data,
     modelEntries: models.data,
     gpuEntries: gpus.data,
     quantEntries: quant.data.weights,

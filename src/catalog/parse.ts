@@ -10,6 +10,7 @@ import { GpuIndex, ModelIndex, QuantIndex } from './lookup.ts';
 import type { LoadedCatalogs } from './load.ts';
 import { safeText } from './user-text.ts';
 import { parameterCounts } from '../engine/architecture.ts';
+import { defaultHostId, parseHost, parseTps, parseTtft } from './parse-speed.ts';
 
 export interface UserError {
   field: string;
@@ -225,7 +226,7 @@ function kvAliases(id: string): string[] {
   return { bf16: ['auto', 'bfloat16'], fp16: ['f16', 'float16', 'half'], fp8: ['fp8_e4m3', 'fp8_e5m2', 'f8', 'float8'], q8_0: ['q8'], q4_0: ['q4'] }[id] ?? [];
 }
 
-export type SizeOptions = Partial<Record<'model' | 'gpu' | 'users' | 'context' | 'quant' | 'kv' | 'engine' | 'tp' | 'pp' | 'util' | 'avgcontext', string>>;
+export type SizeOptions = Partial<Record<'model' | 'gpu' | 'users' | 'context' | 'quant' | 'kv' | 'engine' | 'tp' | 'pp' | 'util' | 'avgcontext' | 'host' | 'tps' | 'ttft', string>>;
 
 /** A model that is not a catalog entry: an attached config.json, or a Hub checkpoint (config + stored tensors). */
 export interface ModelInput {
@@ -398,6 +399,27 @@ export function buildRequest(opts: SizeOptions, cat: LoadedCatalogs, config?: Mo
     avgContextTokens = r.value;
   }
 
+  // speed target and host RAM (parse-speed.ts)
+  const hostDefault = cat.hosts.get(defaultHostId(engine.id))!;
+  let host = hostDefault;
+  if (opts.host?.trim()) {
+    const r = parseHost(opts.host, cat, hostDefault);
+    if (!r.ok) return r;
+    host = r.value;
+  } else defaulted.host = true;
+  let targetTps: number | undefined;
+  if (opts.tps?.trim()) {
+    const r = parseTps(opts.tps);
+    if (!r.ok) return r;
+    targetTps = r.value;
+  } else defaulted.tps = true;
+  let targetTtftSeconds: number | undefined;
+  if (opts.ttft?.trim()) {
+    const r = parseTtft(opts.ttft);
+    if (!r.ok) return r;
+    targetTtftSeconds = r.value;
+  } else defaulted.ttft = true;
+
   const source: ModelSource = config ? (config.source ?? { kind: 'attachment' }) : { kind: 'catalog' };
-  return ok({ model, gpu, gpuCount: g.count, users, contextTokens, quant, kvDtype, engine, tp, pp, util, defaulted, source, ...(avgContextTokens ? { avgContextTokens } : {}) });
+  return ok({ model, gpu, gpuCount: g.count, users, contextTokens, quant, kvDtype, engine, tp, pp, util, host, targetTps, targetTtftSeconds, defaulted, source, ...(avgContextTokens ? { avgContextTokens } : {}) });
 }

@@ -202,3 +202,21 @@ export const EngineCatalogSchema = z.object({
     .optional(),
 });
 export type EngineCatalog = z.infer<typeof EngineCatalogSchema>;
+
+/** A host (CPU + RAM) preset for weights kept in host RAM (catalogs/hosts.yaml). */
+export const HostEntrySchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9.\-]*$/),
+  name: z.string(),
+  aliases: z.array(z.string()).default([]),
+  channels: z.number().int().positive(),
+  mts: z.number().positive(),
+  /** Theoretical peak: channels x MT/s x 8 bytes. */
+  bandwidthGBs: z.number().positive(),
+  cores: z.number().int().positive(),
+  ghz: z.number().positive(),
+  flopsPerCycle: z.number().positive(),
+  /** Dense fp32 FMA peak: cores x GHz x FLOP per cycle. */
+  cpuTflops: z.number().positive(),
+  source: sources,
+});
+export type HostEntry = z.infer<typeof HostEntrySchema>;

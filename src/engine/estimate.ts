@@ -11,7 +11,8 @@ import { evaluateLayout, type LayoutEval, type ProfileInput } from './profiles.t
 import type { Alternative, Note, SizingReport } from './report.ts';
 import { costOf } from './cost.ts';
 import { cheapFixes, type FixCatalog } from './fixes.ts';
-import { estimatePerformance, type Performance } from './throughput.ts';
+import { layerSpill } from './offload.ts';
+import { estimatePerformance, speedModel, usersAtTarget, type Performance, type SpeedModel } from './throughput.ts';
 import type { SizingRequest } from './types.ts';
 
 const GiB = 2 ** 30;
@@ -45,6 +46,28 @@ interface Evaluated {
   ev: LayoutEval;
   cap: CapacityResult;
   perf: Performance;
+  speed: SpeedModel;
+}
+
+/** Default per-user decode floor (tokens/s) and time-to-first-token ceiling (s) users are counted against. */
+export const DEFAULT_TARGET_TPS = 20;
+export const DEFAULT_TARGET_TTFT_S = 10;
+
+const isLlamaCpp = (e: string) => e === 'llamacpp' || e === 'ollama';
+
+/** The speed model of one evaluated layout: experts or spilled layers in host RAM read at host bandwidth. */
+function layoutSpeed(req: SizingRequest, engines: EngineCatalog, opts: EstimateOptions, ev: LayoutEval, fits: boolean): SpeedModel {
+  const expertsOnHost = req.engine.id === 'ktransformers' || (isLlamaCpp(req.engine.id) && opts.overrides?.expertsOnHost === true);
+  const spilled = isLlamaCpp(req.engine.id) && !fits ? layerSpill(ev, req.model).hostBytes : 0;
+  return speedModel(ev, req.model, req.gpu, req.quant, {
+    engine: req.engine.id,
+    host: req.host,
+    context: req.contextTokens,
+    users: Math.ceil(req.users / ev.replicas),
+    engines: engines,
+    expertsOnHost,
+    spilledBytes: spilled,
+  });
 }
 
 function profileInput(req: SizingRequest, engines: EngineCatalog, opts: EstimateOptions, explain: boolean): ProfileInput {
@@ -64,7 +87,7 @@ function profileInput(req: SizingRequest, engines: EngineCatalog, opts: Estimate
   };
 }
 
-function evaluateAll(req: SizingRequest, engines: EngineCatalog, opts: EstimateOptions, active: number): { evaluated: Evaluated[]; rejected: Alternative[] } {
+function evaluateAll(req: SizingRequest, engines: EngineCatalog, opts: EstimateOptions): { evaluated: Evaluated[]; rejected: Alternative[] } {
   const inp = profileInput(req, engines, opts, false);
   const { valid, rejected } = candidateLayouts(req.model, req.gpuCount, req.engine.id, req.quant, { tp: req.tp, pp: req.pp });
   if (req.tp && !isLayerSplitEngine(req.engine.id)) {
@@ -85,8 +108,9 @@ function evaluateAll(req: SizingRequest, engines: EngineCatalog, opts: EstimateO
   const evaluated = valid.map((c) => {
     const ev = evaluateLayout(inp, c.tp, c.pp, c.replicas, c.dp ?? 1);
     const cap = computeCapacity(ev, req.users, req.contextTokens, maxPositionFor(req));
-    const perf = estimatePerformance(ev, req.model, req.gpu, req.quant, active, cap.usersPerReplica, req.contextTokens, undefined, req.users);
-    return { ev, cap, perf };
+    const speed = layoutSpeed(req, engines, opts, ev, cap.fits);
+    const perf = estimatePerformance(speed, cap.usersPerReplica, ev.replicas);
+    return { ev, cap, perf, speed };
   });
   return {
     evaluated,
@@ -249,19 +273,7 @@ function mythNotes(req: SizingRequest, kvPerToken: number, notes: Note[]): void 
  */
 function offloadNote(req: SizingRequest, ev: LayoutEval, notes: Note[]): void {
   const layers = req.model.layers;
-  const gpus = ev.stages.length;
-  let onGpu = 0;
-  let hostBytes = 0;
-  ev.stages.forEach((st, i) => {
-    const n = st.layers.size;
-    const kv = ev.kvStageBytes?.[i] ?? 0;
-    const output = i === gpus - 1 ? ev.weights.byKind.lmHead ?? (req.model.tiedEmbeddings ? ev.weights.byKind.embedding ?? 0 : 0) : 0;
-    const perLayer = (st.weightsBytes - output + kv) / Math.max(1, n);
-    const room = ev.budgetBytes - st.activationBytes - st.overheadBytes - output;
-    const fit = Math.max(0, Math.min(n, Math.floor(room / perLayer)));
-    onGpu += fit;
-    hostBytes += (n - fit) * perLayer;
-  });
+  const { onGpu, hostBytes } = layerSpill(ev, req.model);
   if (onGpu >= layers) return;
   const engine = req.engine.id === 'ollama' ? 'Ollama' : 'llama.cpp (-ngl)';
   notes.push({
@@ -346,7 +358,7 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
   if (!support.ok)
     throw new EstimateError('engine.support', `${profile.label} cannot run ${req.quant.id} on ${req.gpu.name}: ${support.reason}.`, support.alternative ? `use ${support.alternative}` : undefined, support.alternative ? [support.alternative.split(' ')[0]] : []);
   const counts = parameterCounts(req.model);
-  const { evaluated, rejected } = evaluateAll(req, engines, opts, counts.active);
+  const { evaluated, rejected } = evaluateAll(req, engines, opts);
   const best = choose(evaluated);
   // Re-evaluate the chosen layout with explanations on (same code, steps recorded).
   const steps: Step[] = [];
@@ -358,8 +370,11 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
     ev = evaluateLayout(inp, best.ev.tp, best.ev.pp, best.ev.replicas, best.ev.dp);
     steps.push(...ev.steps);
     cap = computeCapacity(ev, req.users, req.contextTokens, maxPositionFor(req), steps);
-    perf = estimatePerformance(ev, req.model, req.gpu, req.quant, counts.active, cap.usersPerReplica, req.contextTokens, steps, req.users);
+    perf = estimatePerformance(layoutSpeed(req, engines, opts, ev, cap.fits), cap.usersPerReplica, ev.replicas, steps);
   }
+  const targetTps = req.targetTps ?? DEFAULT_TARGET_TPS;
+  const targetTtft = req.targetTtftSeconds ?? DEFAULT_TARGET_TTFT_S;
+  const speedUsers = usersAtTarget(best.speed, ev.replicas, cap.maxUsers, targetTps, targetTtft);
   const st = ev.stage;
   const notes: Note[] = [];
   const d = req.defaulted;
@@ -413,12 +428,16 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
       notes.push({ code: 'fit.kv', params: { users: req.users, context: req.contextTokens, need: fmtBytes(cap.kvRequiredBytes), pool: fmtBytes(st.poolBytes), short: fmtBytes(short) }, message: `KV for ${req.users} users × ${req.contextTokens} tokens needs ${fmtBytes(cap.kvRequiredBytes)} per GPU; the pool has ${fmtBytes(st.poolBytes)} (${fmtBytes(short)} short).` });
     if (req.engine.id === 'llamacpp' || req.engine.id === 'ollama') offloadNote(req, ev, notes);
   }
-  const mem = Math.round(ev.speed.memEfficiency * 100);
-  const compute = Math.round(ev.speed.computeEfficiency * 100);
+  speedNotes(req, ev, best.speed, perf, notes);
+  const memoryUsers = clampInt(cap.maxUsers);
+  const binding: 'memory' | 'speed' = speedUsers < memoryUsers ? 'speed' : 'memory';
   notes.push({
-    code: 'perf.assumptions',
-    params: { mem, compute },
-    message: `Speed is a roofline estimate: ${mem} % of memory bandwidth for decode, ${compute} % of dense tensor peak for prefill, every user at full context.`,
+    code: 'capacity.speed',
+    params: { memoryUsers, speedUsers, tps: targetTps, ttft: targetTtft, gpus: `${req.gpuCount}×${req.gpu.name}`, binding },
+    message:
+      binding === 'speed'
+        ? `Memory holds ${memoryUsers} users; at ${targetTps} tok/s each (first token within ${targetTtft} s), ${req.gpuCount}× ${req.gpu.name} serves ${speedUsers}: speed binds.`
+        : `Memory holds ${memoryUsers} users, and all of them get at least ${targetTps} tok/s with a first token within ${targetTtft} s: memory binds.`,
   });
 
   const alternatives: Alternative[] = evaluated
@@ -491,7 +510,14 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
       windowedLayers: req.model.layerSpecs.filter((l) => l.attention === 'sliding' || l.attention === 'chunked').length,
       linearLayers: req.model.layerSpecs.filter((l) => l.attention === 'linear').length,
     },
-    capacity: { maxUsers: clampInt(cap.maxUsers), maxContextTokens: clampInt(cap.maxContextTokens) },
+    capacity: {
+      maxUsers: clampInt(cap.maxUsers),
+      maxContextTokens: clampInt(cap.maxContextTokens),
+      maxUsersAtTarget: speedUsers,
+      targetTokensPerSecond: targetTps,
+      targetTimeToFirstTokenSeconds: targetTtft,
+      bindingLimit: binding,
+    },
     fits: cap.fits,
     performance: {
       decodeTokensPerSecondPerUser: round2(perf.decodeTokensPerSecondPerUser),
@@ -499,6 +525,12 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
       prefillTokensPerSecond: round2(perf.prefillTokensPerSecond),
       timeToFirstTokenSeconds: round2(perf.timeToFirstTokenSeconds),
       boundBy: perf.boundBy,
+      singleUserTokensPerSecond: round2(perf.singleUserTokensPerSecond),
+      timeToFirstTokenAtLoadSeconds: round2(perf.timeToFirstTokenAtLoadSeconds),
+      interTokenLatencySeconds: round4(perf.interTokenLatencySeconds),
+      promptTokens: perf.promptTokens,
+      outputTokens: perf.outputTokens,
+      hostBytesPerStep: clampInt(perf.hostBytesPerStep),
     },
     cost: costOf(req.gpu, req.gpuCount, perf.decodeTokensPerSecondTotal, opts.explain ? steps : undefined),
     source: req.source ?? { kind: 'catalog' },
@@ -524,4 +556,27 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
 }
 
 const round2 = (x: number) => (Number.isFinite(x) ? Math.max(0, Math.round(x * 100) / 100) : 0);
+const round4 = (x: number) => (Number.isFinite(x) ? Math.max(0, Math.round(x * 10000) / 10000) : 0);
+
+/** What the speed figures assume, in words: constants, the request shape, host RAM. */
+function speedNotes(req: SizingRequest, ev: LayoutEval, m: SpeedModel, perf: Performance, notes: Note[]): void {
+  const k = m.k;
+  notes.push({
+    code: 'perf.assumptions',
+    params: { engine: k.label, mem: Math.round(k.memEfficiency * 100), compute: Math.round(k.computeEfficiency * 100), layerUs: +(k.layerSeconds * 1e6).toFixed(1), prompt: perf.promptTokens, output: perf.outputTokens },
+    message:
+      `Speed model (${k.label}${k.fittedOn.length ? `, fitted on ${k.fittedOn.length} measured cases` : `, constants ${k.source}`}): decode reads weights and KV at ${Math.round(k.memEfficiency * 100)} % of memory bandwidth plus ${+(k.layerSeconds * 1e6).toFixed(1)} µs per layer per step; GEMMs at ${Math.round(k.computeEfficiency * 100)} % of ${k.gemmPeak === 'fp16acc' ? 'the FP16-accumulate tensor peak' : 'the dense tensor peak'}. ` +
+      `Under load each user sends a ${perf.promptTokens}-token prompt for a ${perf.outputTokens}-token answer, the next as soon as one ends; prompts are prefilled in chunks that share the decode steps.`,
+  });
+  if (perf.hostBytesPerStep > 0) {
+    const host = req.host;
+    notes.push({
+      code: 'perf.host',
+      params: { host: host?.name ?? 'default host', gbs: host?.bandwidthGBs ?? 0, gib: +(perf.hostBytesPerStep / GiB).toFixed(2) },
+      message: `${m.expertsOnHost ? 'Routed experts' : 'Layers'} in host RAM: each decode step reads ${(perf.hostBytesPerStep / GiB).toFixed(2)} GiB at ${host ? `${host.bandwidthGBs} GB/s (${host.name}${req.defaulted.host ? ', the default; set host:' : ''})` : 'host bandwidth'}, which sets the speed; prefill ${m.engine === 'ktransformers' ? 'multiplies the experts on the CPU' : 'copies them to the GPU over PCIe for every 512-token batch'}.`,
+    });
+  }
+  if (ev.pp > 1 && (req.engine.id === 'llamacpp' || req.engine.id === 'ollama'))
+    notes.push({ code: 'perf.layerSplit', params: { pp: ev.pp }, message: `Layers split across ${ev.pp} GPUs run one after another: one prompt or one token gets no parallel speed-up, only more memory.` });
+}
 

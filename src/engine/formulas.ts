@@ -36,7 +36,7 @@ const HELPERS = {
   floor: (x: number) => (nearInt(x) ? Math.round(x) : Math.floor(x)),
   ceil: (x: number) => (nearInt(x) ? Math.round(x) : Math.ceil(x)),
 };
-const JS_OPERATORS = new Set(['+', '-', '*', '/']);
+const JS_OPERATORS = new Set(['+', '-', '*', '/', '^']);
 
 /**
  * Translate a parsed mathjs expression tree into a JavaScript function of one scope object, so the hot path
@@ -58,6 +58,7 @@ function toJs(node: MathNode): string | undefined {
       if (args.some((a) => a === undefined) || !JS_OPERATORS.has(n.op ?? '')) return undefined;
       if (args.length === 1 && n.op === '-') return `(-${args[0]})`;
       if (args.length === 1 && n.op === '+') return `(+${args[0]})`;
+      if (args.length === 2 && n.op === '^') return `Math.pow(${args[0]}, ${args[1]})`;
       return args.length === 2 ? `(${args[0]} ${n.op} ${args[1]})` : undefined;
     }
     case 'FunctionNode': {
@@ -255,12 +256,35 @@ export const F = {
   // ---- throughput
   decodeStep: f(
     'perf.decodeStep',
-    'seconds per decode step (memory-bound read of weights and KV, or compute-bound)',
-    'max(bytesRead / (bandwidth * memEff), flopsPerStep / (peakFlops * computeEff)) + commSeconds',
+    'seconds per decode step: fixed cost per layer + per pipeline stage the slower of streaming the weights and the decode GEMMs, the attention kernels reading the KV cache, and the prefill chunks sharing the step + all-reduces + host RAM',
+    'layers * layerSeconds + pp * (max(weightBytes / (bandwidth * memEff), decodeFlops / (peakFlops * computeEff)) + kvBytes / (bandwidth * memEff) + prefillFlops / (peakFlops * computeEff)) + commSeconds + hostSeconds',
     's',
-    ['bytesRead'],
+    ['weightBytes', 'kvBytes'],
   ),
-  prefillRate: f('perf.prefill', 'prefill tokens per second (compute-bound)', 'peakFlops * computeEff / flopsPerToken', 'tok/s'),
+  moeTouched: f('perf.moeTouched', 'share of routed experts the step’s tokens route to', '1 - abs(1 - topK / experts) ^ tokens', 'ratio'),
+  hostStep: f(
+    'perf.hostStep',
+    'seconds the CPU spends on weights kept in host RAM (read at host bandwidth, or multiplied at CPU speed)',
+    'max(hostBytes / (hostBandwidth * hostMemEff), hostFlops / (cpuFlops * hostComputeEff))',
+    's',
+    ['hostBytes'],
+  ),
+  commStep: f(
+    'perf.comm',
+    'seconds of communication per step: two all-reduces per layer under TP (ring), one hand-off per stage boundary',
+    'allReduces * (latency + ringBytes / linkBytesPerS) + hops * (latency + hopBytes / linkBytesPerS)',
+    's',
+    ['ringBytes', 'hopBytes'],
+  ),
+  prefillSeconds: f(
+    'perf.prefill',
+    'seconds to prefill one prompt alone (compute-bound; a layer split runs its stages one after another)',
+    'promptTokens * flopsPerToken / (peakFlops * computeEff * parallelGpus) + commSeconds + hostSeconds + layers * layerSeconds',
+    's',
+  ),
+  stepTokens: f('perf.stepTokens', 'tokens in one step under load: each decode brings prompt/output prefill tokens, within the per-step budget', 'min(budget, batch * (1 + ratio))', 'tokens'),
+  timePerToken: f('perf.tpot', 'seconds per output token of one user under load (each step advances decodes of batch sequences)', 'stepSeconds * batch / decodes', 's'),
+  servedRate: f('perf.total', 'output tokens/s of one replica: requests in flight x answer length / (first-token wait + answer time)', 'inFlight * outputTokens / (ttft + outputTokens * timePerToken)', 'tok/s'),
 
   // ---- cost (prices from catalogs/prices.yaml, power from gpus.yaml tdpW)
   costPerHour: f('cost.perHour', 'cloud rent for the GPUs, USD per hour', 'gpus * perGpuHourUsd', 'usd'),

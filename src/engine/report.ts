@@ -116,6 +116,12 @@ export const SizingReportSchema = z.object({
   capacity: z.object({
     maxUsers: z.number().int().nonnegative(),
     maxContextTokens: z.number().int().nonnegative(),
+    /** Users served at or above the speed target (per-user decode floor and first-token ceiling), at most maxUsers. */
+    maxUsersAtTarget: z.number().int().nonnegative(),
+    targetTokensPerSecond: z.number().positive(),
+    targetTimeToFirstTokenSeconds: z.number().positive(),
+    /** Which limit sets the users served: memory (maxUsers) or speed (maxUsersAtTarget). */
+    bindingLimit: z.enum(['memory', 'speed']),
   }),
   fits: z.boolean(),
   performance: z.object({
@@ -123,7 +129,17 @@ export const SizingReportSchema = z.object({
     decodeTokensPerSecondTotal: z.number().nonnegative(),
     prefillTokensPerSecond: z.number().nonnegative(),
     timeToFirstTokenSeconds: z.number().nonnegative(),
-    boundBy: z.enum(['memory', 'compute', 'interconnect']),
+    boundBy: z.enum(['memory', 'compute', 'interconnect', 'host']),
+    /** One user alone on the replica. */
+    singleUserTokensPerSecond: z.number().nonnegative(),
+    /** First token of a new prompt while the requested users are served. */
+    timeToFirstTokenAtLoadSeconds: z.number().nonnegative(),
+    interTokenLatencySeconds: z.number().nonnegative(),
+    /** Request shape the load figures assume. */
+    promptTokens: z.number().int().nonnegative(),
+    outputTokens: z.number().int().nonnegative(),
+    /** Bytes read from host RAM per decode step (offloaded experts or layers). */
+    hostBytesPerStep: bytes,
   }),
   cost: CostSchema,
   /** Where the architecture came from: the catalog, a Hub repo at a commit, or an attached config.json. */

@@ -190,6 +190,16 @@ export interface QuantFormat {
   engines: string[];
 }
 
+/** CPU + RAM that serve weights kept in host memory (KTransformers experts, llama.cpp offload). */
+export interface Host {
+  id: string;
+  name: string;
+  /** Peak memory bandwidth, GB/s. */
+  bandwidthGBs: number;
+  /** Dense fp32 peak of the CPU, TFLOPS. */
+  cpuTflops: number;
+}
+
 export interface KvDtype {
   id: string;
   bytes: number;
@@ -229,10 +239,16 @@ export interface SizingRequest {
   util?: number;
   /** Where the architecture came from (catalog entry, Hub repo at a commit, attached config.json). */
   source?: ModelSource;
+  /** Host RAM and CPU for offloaded weights (KTransformers experts, llama.cpp layers); the engine default when absent. */
+  host?: Host;
+  /** Per-user decode floor, tokens/s, that users are counted against. */
+  targetTps?: number;
+  /** Time-to-first-token ceiling, seconds, that users are counted against. */
+  targetTtftSeconds?: number;
   /** What the user typed or what was defaulted, for notes. */
   /** Average context per user when below contextTokens (the per-request maximum): capacity is sized at the average. */
   avgContextTokens?: number;
-  defaulted: Partial<Record<'engine' | 'quant' | 'kv' | 'users' | 'context' | 'util' | 'tp', boolean>>;
+  defaulted: Partial<Record<'engine' | 'quant' | 'kv' | 'users' | 'context' | 'util' | 'tp' | 'host' | 'tps' | 'ttft', boolean>>;
 }
 
 export interface Catalogs {
@@ -241,4 +257,5 @@ export interface Catalogs {
   quants: Map<string, QuantFormat>;
   kvDtypes: Map<string, KvDtype>;
   engines: EngineCatalog;
+  hosts: Map<string, Host>;
 }

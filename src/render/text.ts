@@ -11,6 +11,8 @@ export type Verdict = 'fits' | 'tight' | 'no';
 /** Fits with room, fits with little room (<10 % of the budget free or < 25 % more users possible), or not. */
 export function verdict(r: SizingReport): Verdict {
   if (!r.fits) return 'no';
+  // Memory holds the users but the speed target does not: amber, and the capacity lines say speed binds.
+  if (r.capacity.maxUsersAtTarget < r.request.users) return 'tight';
   const freeShare = r.perGpu.freeBytes / Math.max(1, r.perGpu.budgetBytes);
   if (freeShare < 0.1 || r.capacity.maxUsers < Math.ceil(r.request.users * 1.25)) return 'tight';
   return 'fits';
@@ -115,6 +117,8 @@ export function renderText(r: SizingReport, locale: Locale = 'en', opts: { expla
   lines.push(`  ${strip(s.maxUsers(int(r.capacity.maxUsers, locale), tokens(r.request.contextTokens)))}`);
   lines.push(`  ${strip(s.maxContext(tokens(r.capacity.maxContextTokens), String(r.request.users)))}`);
   lines.push(`  ${s.poolTokens(int(r.kv.poolTokens, locale))} · KV ${bytesHuman(r.kv.bytesPerToken)}/token`);
+  const c = r.capacity;
+  lines.push(`  ${s.atTarget(int(c.maxUsersAtTarget, locale), rate(c.targetTokensPerSecond), seconds(c.targetTimeToFirstTokenSeconds), c.bindingLimit)}`);
   if (r.fixes?.length) {
     lines.push('');
     lines.push(`${locale === 'zh-CN' ? '购买前可先尝试' : 'Cheap fixes before buying'}:`);
@@ -132,6 +136,7 @@ export function renderText(r: SizingReport, locale: Locale = 'en', opts: { expla
   const p = r.performance;
   lines.push(`${s.speed}: ${s.speedLine(rate(p.decodeTokensPerSecondPerUser), rate(p.decodeTokensPerSecondTotal))}`);
   lines.push(`  ${s.prefillLine(rate(p.prefillTokensPerSecond), seconds(p.timeToFirstTokenSeconds), tokens(r.request.contextTokens))} · ${s.boundBy[p.boundBy]}`);
+  lines.push(`  ${s.loadLine(rate(p.singleUserTokensPerSecond), String(r.request.users), tokens(p.promptTokens), seconds(p.timeToFirstTokenAtLoadSeconds), seconds(p.interTokenLatencySeconds))}`);
   lines.push(costLine(r.cost, locale));
   lines.push('');
   lines.push(`${s.layout}: ${layoutText(r, locale)}`);

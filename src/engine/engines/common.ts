@@ -1,20 +1,13 @@
 // Helpers shared by several engine modules.
 import { stageKv, type KvSpec, type StageKv, type WindowRule } from '../kv.ts';
 import type { Architecture, Gpu, QuantFormat } from '../types.ts';
-import type { SpeedConstants, StageEval, Support } from './types.ts';
+import type { StageEval, Support } from './types.ts';
 
 export const GiB = 2 ** 30;
 
 export function fmtGiB(b: number): string {
   return `${(b / GiB).toFixed(2)} GiB`;
 }
-
-/** Roofline efficiencies used for every engine until per-engine values are calibrated (throughput.ts). */
-export const ROOFLINE_SPEED: SpeedConstants = {
-  memEfficiency: 0.75,
-  computeEfficiency: 0.5,
-  source: 'typical vLLM/SGLang CUDA kernels: 75 % of memory bandwidth in decode, 50 % of dense tensor peak in prefill (not calibrated per engine yet)',
-};
 
 /** vLLM / SGLang sliding-window rule: window - 1 + one prefill chunk, plus one block. */
 export function pagedWindowRule(chunk: number): WindowRule {

@@ -30,4 +30,4 @@ export function isLayerSplitEngine(id: EngineId): boolean {
   return ENGINES[id].layouts.layerSplit;
 }
 
-export type { EngineProfile, LayoutEval, ProfileInput, SpeedConstants, StageEval, Support } from './types.ts';
+export type { Backend, EngineProfile, LayoutEval, ProfileInput, SpeedConstants, StageEval, Support } from './types.ts';

@@ -1,9 +1,10 @@
 // KTransformers: routed experts in host RAM (CPU kernels), attention, shared experts, dense layers and KV on the GPU.
 import type { Gpu, QuantFormat } from '../types.ts';
-import { isApple, isNvidia, no, OK, ROOFLINE_SPEED, modelDtypeKv } from './common.ts';
+import { isApple, isNvidia, no, OK, modelDtypeKv } from './common.ts';
 import { unpagedBudget } from './transformers.ts';
 import type { EngineProfile, Launch, LaunchInput, Support } from './types.ts';
 import { ggufFile, repoOf, shell } from './launch.ts';
+import { VLLM_SPEED } from './vllm.ts';
 
 export function ktransformersSupports(_quant: QuantFormat, gpu: Gpu): Support {
   if (isApple(gpu)) return no(`KTransformers needs CUDA; ${gpu.name} has none`, 'engine:llamacpp (Metal)');
@@ -36,7 +37,7 @@ export const ktransformers: EngineProfile = {
   gguf: true,
   layouts: { layerSplit: true },
   kvCache: { dtypes: ['bf16', 'fp16'], defaultFor: modelDtypeKv, hint: 'bf16' },
-  speed: ROOFLINE_SPEED,
+  speed: { ...VLLM_SPEED, label: 'KTransformers (GPU part)', fittedOn: [], source: 'GPU part borrowed from vLLM (CUDA): PyTorch kernels under CUDA graphs; the experts on the CPU follow the host constants (speed.ts HOST_SPEED), fitted on the KTransformers cases' },
   supports: ktransformersSupports,
   weightOptions() {
     return { vocabPad: 1, ropeCacheBytes: 0, embeddingOnHost: false, expertsOnHost: true, gguf: false, expertPadFactor: 1 };

@@ -4,8 +4,8 @@ import { llamacppCompute } from '../activations.ts';
 import { F } from '../formulas.ts';
 import { cudaContextBytes, llamacppSettings } from '../overhead.ts';
 import type { Gpu, QuantFormat } from '../types.ts';
-import { OK, ROOFLINE_SPEED } from './common.ts';
-import type { BudgetInput, BudgetPlan, EngineProfile, Launch, LaunchInput, ProfileInput, Support } from './types.ts';
+import { OK } from './common.ts';
+import type { BudgetInput, BudgetPlan, EngineProfile, Launch, LaunchInput, ProfileInput, Support, SpeedConstants } from './types.ts';
 import { ggufFile, repoOf, shell } from './launch.ts';
 
 /** llama.cpp runs every backend (CUDA, ROCm/HIP, Metal, Vulkan, CANN) and loads GGUF; 16-bit and fp8 checkpoints are converted. */
@@ -118,6 +118,42 @@ export function llamacppLaunch(l: LaunchInput): Launch {
   return { engine: 'llamacpp', command: shell(`llama-server -m ${file}`, llamaServerArgs(l)), env: {}, notes };
 }
 
+/** Fitted on llama-bench tables (test/calibration/throughput/llamacpp-*.json). */
+export const LLAMACPP_SPEED: SpeedConstants = {
+  label: 'llama.cpp (CUDA / ROCm / Vulkan)',
+  memEfficiency: 0.925,
+  layerSeconds: 8.9e-5,
+  computeEfficiency: 0.43,
+  gemmPeak: 'fp16acc',
+  fittedOn: [
+    'xd-4090-llama3-8b-q4km-tg512',
+    'xd-4090-llama3-8b-f16-tg512',
+    'xd-3090-llama3-8b-q4km-tg512',
+    'xd-3090-llama3-8b-f16-tg512',
+    'xd-4080-llama3-8b-q4km-tg512',
+    'xd-4080-llama3-8b-f16-tg512',
+    'xd-3090x2-llama3-70b-q4km-tg512',
+    'xd-4090x2-llama3-70b-q4km-tg512',
+    'xd-4090-llama3-8b-q4km-pp512',
+    'xd-4090-llama3-8b-f16-pp512',
+    'xd-3090-llama3-8b-q4km-pp512',
+    'xd-3090-llama3-8b-f16-pp512',
+    'xd-4080-llama3-8b-q4km-pp512',
+  ],
+  source: 'llama-bench on RTX 3090/4080/4090 (CUDA 12.1, May 2024), 8B and 70B, Q4_K_M and F16, one and two GPUs; held out: later CUDA/Vulkan builds, ROCm on an RX 7900 XTX, Dec 2023 datacenter runs',
+};
+
+/** Apple unified memory (Metal): fitted on M2 Ultra llama-bench runs, checked on M3 Max. */
+export const LLAMACPP_METAL_SPEED: SpeedConstants = {
+  label: 'llama.cpp (Metal)',
+  memEfficiency: 0.87,
+  layerSeconds: 1.9e-4,
+  computeEfficiency: 0.61,
+  gemmPeak: 'native',
+  fittedOn: ['xd-m2ultra-llama3-8b-q4km-tg512', 'xd-m2ultra-llama3-8b-f16-tg512', 'xd-m2ultra-llama3-70b-q4km-tg512', 'xd-m2ultra-llama3-70b-f16-tg512', 'xd-m2ultra-llama3-8b-q4km-pp512', 'xd-m2ultra-llama3-8b-f16-pp512'],
+  source: 'llama-bench on an M2 Ultra (76-core GPU), 8B and 70B, Q4_K_M and F16 (May 2024); held out: M3 Max',
+};
+
 export const llamacpp: EngineProfile = {
   id: 'llamacpp',
   label: 'llama.cpp',
@@ -125,7 +161,8 @@ export const llamacpp: EngineProfile = {
   gguf: true,
   layouts: { layerSplit: true },
   kvCache: LLAMA_KV,
-  speed: ROOFLINE_SPEED,
+  speed: LLAMACPP_SPEED,
+  speedOn: { metal: LLAMACPP_METAL_SPEED },
   supports: llamacppSupports,
   weightOptions: llamaWeightOptions,
   budget: llamaBudget,

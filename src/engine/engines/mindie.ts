@@ -5,9 +5,10 @@
 // (NPU_MEMORY_FRACTION default 0.8); MindIE LLM config.json reference (cacheBlockSize 128, maxPrefillTokens, maxBatchSize).
 import { F } from '../formulas.ts';
 import type { Gpu, QuantFormat } from '../types.ts';
-import { cellPoolTokens, fmtGiB, isAscend, no, OK, ROOFLINE_SPEED, modelDtypeKv } from './common.ts';
+import { cellPoolTokens, fmtGiB, isAscend, no, OK, modelDtypeKv } from './common.ts';
 import type { EngineProfile, Launch, LaunchInput, Support } from './types.ts';
 import { repoOf } from './launch.ts';
+import { VLLM_SPEED } from './vllm.ts';
 
 /** MindIE runs on Ascend NPUs only: bf16/fp16, and msModelSlim W8A8 / W8A16 / W4A16 checkpoints. */
 export function mindieSupports(quant: QuantFormat, gpu: Gpu): Support {
@@ -48,7 +49,7 @@ export const mindie: EngineProfile = {
   gguf: false,
   layouts: { layerSplit: false },
   kvCache: { dtypes: ['bf16', 'fp16'], defaultFor: modelDtypeKv, hint: 'bf16' },
-  speed: ROOFLINE_SPEED,
+  speed: { ...VLLM_SPEED, label: 'MindIE (Ascend)', fittedOn: [], source: 'borrowed from vLLM (CUDA) — not calibrated on Ascend: no MindIE speed case yet' },
   supports: mindieSupports,
   weightOptions() {
     return { vocabPad: 1, ropeCacheBytes: 0, embeddingOnHost: false, expertsOnHost: false, gguf: false, expertPadFactor: 1 };

@@ -1,6 +1,5 @@
 // Ollama: the llama.cpp runner with its own defaults (num_ctx, OLLAMA_NUM_PARALLEL); same memory rules.
-import { LLAMA_KV, llamaBudget, llamacppSupports, llamaWeightOptions } from './llamacpp.ts';
-import { ROOFLINE_SPEED } from './common.ts';
+import { LLAMA_KV, llamaBudget, llamacppSupports, llamaWeightOptions, LLAMACPP_METAL_SPEED, LLAMACPP_SPEED } from './llamacpp.ts';
 import type { EngineProfile, Launch, LaunchInput } from './types.ts';
 import { ggufFile, repoOf } from './launch.ts';
 
@@ -31,7 +30,9 @@ export const ollama: EngineProfile = {
   gguf: true,
   layouts: { layerSplit: true },
   kvCache: LLAMA_KV,
-  speed: ROOFLINE_SPEED,
+  // The llama.cpp runner: the same kernels and constants.
+  speed: { ...LLAMACPP_SPEED, label: 'Ollama (llama.cpp runner)' },
+  speedOn: { metal: { ...LLAMACPP_METAL_SPEED, label: 'Ollama (llama.cpp runner, Metal)' } },
   supports: llamacppSupports,
   weightOptions: llamaWeightOptions,
   budget: llamaBudget,

@@ -4,9 +4,10 @@ import { F } from '../formulas.ts';
 import { windowPlain } from '../kv.ts';
 import { SGLANG_INIT_BYTES, sglangFraction } from '../overhead.ts';
 import type { Gpu, QuantFormat } from '../types.ts';
-import { caveat, ggufCaveat, cellPoolTokens, fmtGiB, GiB, hasFp8, isAmd, isApple, isAscend, isNvidia, isSm80Plus, no, OK, ROOFLINE_SPEED, GPU_KV } from './common.ts';
+import { caveat, ggufCaveat, cellPoolTokens, fmtGiB, GiB, hasFp8, isAmd, isApple, isAscend, isNvidia, isSm80Plus, no, OK, GPU_KV } from './common.ts';
 import type { EngineProfile, Launch, LaunchInput, Support } from './types.ts';
 import { dtypeOverride, nativeFormat, needsQuantizedCheckpoint, nodesOf, quantizedRepo, repoOf, ropeOverrideJson, shell } from './launch.ts';
+import { VLLM_SPEED } from './vllm.ts';
 
 /**
  * Formats x hardware (SGLang quantization docs; Ascend NPU quantization page: ModelSlim W8A8 / W4A8 / W4A4 on
@@ -78,7 +79,7 @@ export const sglang: EngineProfile = {
   gguf: false,
   layouts: { layerSplit: false, dpAttention: true },
   kvCache: { ...GPU_KV, dtypes: ['bf16', 'fp16', 'fp8'] },
-  speed: ROOFLINE_SPEED,
+  speed: { ...VLLM_SPEED, label: 'SGLang (CUDA)', fittedOn: [], source: 'borrowed from vLLM (CUDA): the same class of CUDA-graph decode and FlashInfer/FlashAttention kernels; no SGLang speed case yet' },
   // SGLang's --mamba-ssm-dtype defaults to the checkpoint's float32 state (assumed like vLLM; not verified against a log).
   kvRules: { honourSsmDtype: true, kEqVOnce: false },
   supports: sglangSupports,

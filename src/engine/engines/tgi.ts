@@ -3,9 +3,10 @@
 import { windowPlain } from '../kv.ts';
 import { cudaContextBytes, vllmNonTorch } from '../overhead.ts';
 import type { Gpu, QuantFormat } from '../types.ts';
-import { caveat, cellPoolTokens, hasFp8, isAmd, isApple, isAscend, isNvidia, isSm80Plus, no, OK, ROOFLINE_SPEED, GPU_KV } from './common.ts';
+import { caveat, cellPoolTokens, hasFp8, isAmd, isApple, isAscend, isNvidia, isSm80Plus, no, OK, GPU_KV } from './common.ts';
 import type { EngineProfile, Launch, LaunchInput, Support } from './types.ts';
 import { needsQuantizedCheckpoint, quantizedRepo, repoOf, shell } from './launch.ts';
+import { VLLM_SPEED } from './vllm.ts';
 
 /** TGI runs on NVIDIA (CUDA), AMD (ROCm), Intel Gaudi; not on Ascend or Apple. GGUF is not a TGI format. */
 export function tgiSupports(quant: QuantFormat, gpu: Gpu): Support {
@@ -46,7 +47,7 @@ export const tgi: EngineProfile = {
   gguf: false,
   layouts: { layerSplit: false },
   kvCache: { ...GPU_KV, dtypes: ['bf16', 'fp16', 'fp8'] },
-  speed: ROOFLINE_SPEED,
+  speed: { ...VLLM_SPEED, label: 'TGI (CUDA)', fittedOn: [], source: 'borrowed from vLLM (CUDA): paged attention under CUDA graphs; no TGI speed case yet' },
   supports: tgiSupports,
   weightOptions(inp) {
     return { vocabPad: inp.engines.vllm.vocabPad, ropeCacheBytes: 0, embeddingOnHost: false, expertsOnHost: false, gguf: false, expertPadFactor: 1 };

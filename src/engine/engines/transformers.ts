@@ -4,9 +4,11 @@ import { transformersActivation } from '../activations.ts';
 import { windowPlain } from '../kv.ts';
 import { cudaContextBytes } from '../overhead.ts';
 import type { Gpu, QuantFormat } from '../types.ts';
-import { caveat, fmtGiB, isAscend, no, OK, ROOFLINE_SPEED, modelDtypeKv } from './common.ts';
+import { caveat, fmtGiB, isAscend, no, OK, modelDtypeKv } from './common.ts';
 import type { BudgetInput, BudgetPlan, EngineProfile, Launch, LaunchInput, Support } from './types.ts';
 import { repoOf } from './launch.ts';
+import { VLLM_SPEED } from './vllm.ts';
+import { LLAMACPP_SPEED } from './llamacpp.ts';
 
 export function transformersSupports(quant: QuantFormat, gpu: Gpu): Support {
   if (quant.family === 'gguf') return caveat('quant.gguf.dequant', `transformers dequantizes ${quant.name} GGUF files to 16-bit on load.`, { quant: quant.name });
@@ -69,7 +71,7 @@ export const transformers: EngineProfile = {
   gguf: false,
   layouts: { layerSplit: true },
   kvCache: { dtypes: ['bf16', 'fp16', 'fp32'], defaultFor: modelDtypeKv, hint: 'bf16' },
-  speed: ROOFLINE_SPEED,
+  speed: { ...VLLM_SPEED, label: 'transformers (eager)', fittedOn: [], source: 'borrowed: vLLM’s bandwidth fraction with llama.cpp’s per-layer cost (eager kernels, no CUDA graphs); no transformers speed case yet', layerSeconds: LLAMACPP_SPEED.layerSeconds },
   supports: transformersSupports,
   weightOptions() {
     return { vocabPad: 1, ropeCacheBytes: 0, embeddingOnHost: false, expertsOnHost: false, gguf: false, expertPadFactor: 1 };

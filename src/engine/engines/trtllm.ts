@@ -5,8 +5,8 @@ import { F } from '../formulas.ts';
 import { windowPlain } from '../kv.ts';
 import { cudaContextBytes, vllmNonTorch } from '../overhead.ts';
 import type { Gpu, QuantFormat } from '../types.ts';
-import { cellPoolTokens, fmtGiB, hasFp8, isNvidia, isSm80Plus, no, caveat, OK, ROOFLINE_SPEED, GPU_KV } from './common.ts';
-import type { EngineProfile, Launch, LaunchInput, Support } from './types.ts';
+import { cellPoolTokens, fmtGiB, hasFp8, isNvidia, isSm80Plus, no, caveat, OK, GPU_KV } from './common.ts';
+import type { EngineProfile, Launch, LaunchInput, Support, SpeedConstants } from './types.ts';
 import { needsQuantizedCheckpoint, quantizedRepo, repoOf, shell } from './launch.ts';
 
 /** NVIDIA only; FP8 needs FP8 tensor cores (SM89+), NVFP4 Blackwell; no GGUF, no bitsandbytes. */
@@ -44,6 +44,25 @@ export function trtllmLaunch(l: LaunchInput): Launch {
   return { engine: 'trtllm', command, env: {}, notes };
 }
 
+/** Fitted on NVIDIA's published trtllm-bench saturation tables (test/calibration/throughput/trtllm-perf-overview.json). */
+export const TRTLLM_SPEED: SpeedConstants = {
+  label: 'TensorRT-LLM (CUDA)',
+  memEfficiency: 0.84,
+  // The saturation cases cannot separate the per-layer cost from the GEMM fraction: vLLM's value.
+  layerSeconds: 2.1e-5,
+  computeEfficiency: 0.51,
+  gemmPeak: 'native',
+  fittedOn: [
+    'trt-h100-llama31-8b-fp8-128-128',
+    'trt-h100-llama31-8b-fp8-1000-1000',
+    'trt-h100-llama31-8b-fp8-2048-2048',
+    'trt-h100-llama31-8b-fp8-2048-128',
+    'trt-h100-llama31-8b-fp8-5000-500',
+    'trt-h100x2-llama33-70b-fp8-1000-1000',
+  ],
+  source: 'trtllm-bench throughput (perf-overview, v1.0) on H100: Llama 3.1 8B FP8 at five ISL/OSL and Llama 3.3 70B FP8 TP2; held out: H200 and Llama 3.1 405B TP8',
+};
+
 export const trtllm: EngineProfile = {
   id: 'trtllm',
   label: 'TensorRT-LLM',
@@ -51,7 +70,7 @@ export const trtllm: EngineProfile = {
   gguf: false,
   layouts: { layerSplit: false },
   kvCache: { ...GPU_KV, dtypes: ['bf16', 'fp16', 'fp8'] },
-  speed: ROOFLINE_SPEED,
+  speed: TRTLLM_SPEED,
   supports: trtllmSupports,
   weightOptions(inp) {
     return { vocabPad: inp.engines.vllm.vocabPad, ropeCacheBytes: 0, embeddingOnHost: false, expertsOnHost: false, gguf: false, expertPadFactor: 1 };

@@ -45,16 +45,29 @@ export interface StageEval {
   layers: Set<number>;
 }
 
+/** Where an engine's kernels run. */
+export type Backend = 'cuda' | 'rocm' | 'metal' | 'vulkan';
+
 /**
- * Speed constants of one engine (roofline efficiencies today). A small typed object so calibrated per-engine
- * values (decode / prefill efficiency, scheduling overheads) can be added without touching the callers.
+ * Speed constants of one engine on one backend: the fraction of peak memory bandwidth a decode step reaches,
+ * a fixed cost per layer per decode step (launches, syncs; sampling and scheduling spread over the layers) and
+ * the fraction of the dense tensor peak the GEMMs reach. Each is fitted on the measured cases named in
+ * `fittedOn` (test/calibration/throughput/, fit: test/calibration/fit-throughput.ts), never on one case.
  */
 export interface SpeedConstants {
-  /** Fraction of peak memory bandwidth a decode step achieves. */
+  /** Shown in notes ("vLLM (CUDA)"). */
+  label: string;
+  /** Fraction of peak memory bandwidth the decode step's weight and KV reads reach. */
   memEfficiency: number;
-  /** Fraction of dense tensor peak a prefill / large-batch step achieves. */
+  /** Fixed seconds per layer per decode step. */
+  layerSeconds: number;
+  /** Fraction of the dense tensor peak the prefill / batched GEMMs reach. */
   computeEfficiency: number;
-  /** Where the values come from. */
+  /** Which tensor peak the GEMMs run at: the format's dense peak (FP32 accumulation), or FP16 accumulation (llama.cpp). */
+  gemmPeak: 'native' | 'fp16acc';
+  /** Measured cases the constants were fitted on; empty when borrowed. */
+  fittedOn: string[];
+  /** Where the values come from, in words (and, when borrowed, from which engine and why). */
   source: string;
 }
 
@@ -169,6 +182,8 @@ export interface EngineProfile {
   speed: SpeedConstants;
   /** How this engine lays out the caches that differ between engines (SSM-state dtype, K = V layers); kv.ts KvRules. */
   kvRules?: KvRules;
+  /** Constants on other backends where they differ (llama.cpp on Metal). */
+  speedOn?: Partial<Record<Backend, SpeedConstants>>;
   /** Does this engine run `quant` on `gpu`? (the format x engine x hardware matrix) */
   supports(quant: QuantFormat, gpu: Gpu): Support;
   /** Engine-specific weight-loading rules (vocab padding, buffers, what stays in host RAM). */

@@ -7,8 +7,8 @@ import type { KvSpec } from '../kv.ts';
 import type { Step } from '../formulas.ts';
 import { vllmCudaGraphs, vllmNonTorch } from '../overhead.ts';
 import type { Gpu, QuantFormat } from '../types.ts';
-import { caveat, ggufCaveat, fmtGiB, hasFp8, isAmd, isApple, isAscend, isNvidia, isSm80Plus, no, OK, pagedWindowRule, ROOFLINE_SPEED, GPU_KV } from './common.ts';
-import type { EngineProfile, Launch, LaunchInput, ProfileInput, Support } from './types.ts';
+import { caveat, ggufCaveat, fmtGiB, hasFp8, isAmd, isApple, isAscend, isNvidia, isSm80Plus, no, OK, pagedWindowRule, GPU_KV } from './common.ts';
+import type { EngineProfile, Launch, LaunchInput, ProfileInput, Support, SpeedConstants } from './types.ts';
 import { dtypeOverride, nativeFormat, needsQuantizedCheckpoint, nodesOf, quantizedRepo, repoOf, ropeOverrideJson, shell } from './launch.ts';
 
 export function resolveVllmRelease(cat: EngineCatalog['vllm'], version?: string): VllmRelease {
@@ -177,6 +177,17 @@ export function vllmLaunch(l: LaunchInput): Launch {
   return { engine: 'vllm', command, env: {}, notes };
 }
 
+/** Fitted on vLLM serving benchmarks (test/calibration/throughput/vllm-community.json). */
+export const VLLM_SPEED: SpeedConstants = {
+  label: 'vLLM (CUDA)',
+  memEfficiency: 0.835,
+  layerSeconds: 2.1e-5,
+  computeEfficiency: 0.51,
+  gemmPeak: 'native',
+  fittedOn: ['yobitel-h100-llama31-8b-c1', 'musgrave-a100-40gb-llama31-8b-c1', 'mushfiq-4090-mistral7b-c4-total', 'mushfiq-4090-mistral7b-c16-total'],
+  source: 'vLLM 0.21-0.23 single-user decode on H100 and A100 and a Mistral-7B concurrency sweep on an RTX 4090; held out: the 4090 sweep at 8 and 32 users and four A40 bursts',
+};
+
 export const vllm: EngineProfile = {
   id: 'vllm',
   label: 'vLLM',
@@ -184,7 +195,7 @@ export const vllm: EngineProfile = {
   gguf: false,
   layouts: { layerSplit: false, dpAttention: true },
   kvCache: GPU_KV,
-  speed: ROOFLINE_SPEED,
+  speed: VLLM_SPEED,
   // Conv state in the model dtype, SSM state in the checkpoint's mamba_ssm dtype: vLLM's Qwen3_5ForConditionalGenerationConfig
   // and NemotronH config hooks copy mamba_ssm_dtype / mamba_ssm_cache_dtype into cache_config.mamba_ssm_cache_dtype.
   // Gemma 4 K = V global layers: no source read shows a single-tensor cache, so K and V are both counted (engines.yaml).

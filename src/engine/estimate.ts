@@ -566,7 +566,7 @@ function speedNotes(req: SizingRequest, ev: LayoutEval, m: SpeedModel, perf: Per
     params: { engine: k.label, mem: Math.round(k.memEfficiency * 100), compute: Math.round(k.computeEfficiency * 100), layerUs: +(k.layerSeconds * 1e6).toFixed(1), prompt: perf.promptTokens, output: perf.outputTokens },
     message:
       `Speed model (${k.label}${k.fittedOn.length ? `, fitted on ${k.fittedOn.length} measured cases` : `, constants ${k.source}`}): decode reads weights and KV at ${Math.round(k.memEfficiency * 100)} % of memory bandwidth plus ${+(k.layerSeconds * 1e6).toFixed(1)} µs per layer per step; GEMMs at ${Math.round(k.computeEfficiency * 100)} % of ${k.gemmPeak === 'fp16acc' ? 'the FP16-accumulate tensor peak' : 'the dense tensor peak'}. ` +
-      `Under load each user sends a ${perf.promptTokens}-token prompt for a ${perf.outputTokens}-token answer, the next as soon as one ends; prompts are prefilled in chunks that share the decode steps.`,
+      `Under load each user chats without pause: every turn adds a ${perf.promptTokens}-token prompt and a ${perf.outputTokens}-token answer to a conversation the size of the context (earlier turns stay in the prefix cache); prompts are prefilled in chunks that share the decode steps.`,
   });
   if (perf.hostBytesPerStep > 0) {
     const host = req.host;

@@ -290,14 +290,15 @@ export interface ServeResult {
  * carries the batch's decodes and, on average, prompt/output prefill tokens per decode, within the engine's
  * per-step token budget; a request's cycle is its first-token wait plus `output` steps.
  */
-export function serve(m: SpeedModel, users: number, prompt: number, output: number, steps?: Step[]): ServeResult {
+export function serve(m: SpeedModel, users: number, prompt: number, output: number, steps?: Step[], history = 0): ServeResult {
   const o = Math.max(1, output);
   const p = Math.max(0, prompt);
   const batch = Math.max(1, Math.min(users, m.maxBatch));
   const ratio = p / o;
   const tokens = F.stepTokens.eval({ budget: m.budget, batch, ratio }, steps);
   const decodes = tokens / (1 + ratio);
-  const avgContext = p + o / 2;
+  // KV each sequence attends to: the cached history of the conversation, the new prompt, half the answer.
+  const avgContext = history + p + o / 2;
   const step = decodeStep(m, batch, decodes, tokens - decodes, avgContext, steps);
   const tpot = F.timePerToken.eval({ stepSeconds: step.seconds, batch, decodes }, steps);
   // A new prompt gets the step's budget left after the decodes, chunk by chunk.
@@ -315,16 +316,21 @@ export function saturationBatch(m: SpeedModel, prompt: number, output: number): 
   return Math.max(1, Math.min(m.maxBatch, Math.floor(m.ev.poolTokens / perSeq)));
 }
 
-/** The request shape load figures assume: answers of up to 512 tokens, the rest of the context is prompt. */
-export function defaultWorkload(context: number): { prompt: number; output: number } {
+/**
+ * The request shape load figures assume: a multi-turn chat with prefix caching (on by default in vLLM V1 and
+ * SGLang). Each turn prefills only its new tokens — as many as it answers, up to 512 — while attending to the
+ * whole conversation held in the KV cache.
+ */
+export function defaultWorkload(context: number): { prompt: number; output: number; history: number } {
   const output = Math.max(1, Math.min(512, Math.ceil(context / 2)));
-  return { prompt: Math.max(1, context - output), output };
+  const prompt = Math.max(1, Math.min(output, context - output));
+  return { prompt, output, history: Math.max(0, context - prompt - output) };
 }
 
 export function estimatePerformance(m: SpeedModel, usersPerReplica: number, replicas: number, steps?: Step[]): Performance {
-  const { prompt, output } = defaultWorkload(m.context);
+  const { prompt, output, history } = defaultWorkload(m.context);
   const single = decodeStep(m, 1, 1, 0, m.context, steps);
-  const load = serve(m, Math.max(1, usersPerReplica), prompt, output, steps);
+  const load = serve(m, Math.max(1, usersPerReplica), prompt, output, steps, history);
   const prefillS = prefillSeconds(m, m.context, steps);
   const prefill = m.context / prefillS;
   const st = load.step;
@@ -355,11 +361,11 @@ export function estimatePerformance(m: SpeedModel, usersPerReplica: number, repl
  * stays at or above `tps` and whose time to first token under load stays within `ttft`.
  */
 export function usersAtTarget(model: SpeedModel, replicas: number, memoryUsers: number, tps: number, ttft: number): number {
-  const { prompt, output } = defaultWorkload(model.context);
+  const { prompt, output, history } = defaultWorkload(model.context);
   // Up to memoryUsers every user's KV fits, so llama.cpp keeps all layers on the GPU: nothing spills.
   const m = model.spilledBytes > 0 ? { ...model, spilledBytes: 0 } : model;
   const okAt = (usersTotal: number) => {
-    const r = serve(m, Math.ceil(usersTotal / replicas), prompt, output);
+    const r = serve(m, Math.ceil(usersTotal / replicas), prompt, output, undefined, history);
     return r.perUser >= tps && r.ttftLoad + r.step.seconds <= ttft;
   };
   const cap = Math.max(0, Math.floor(memoryUsers));

@@ -26,7 +26,7 @@ const en = {
   speedLine: (perUser: string, total: string) => `~${perUser} tok/s per user, ${total} tok/s total`,
   prefillLine: (prefill: string, ttft: string, ctx: string) => `prefill ${prefill} tok/s · first token ${ttft} at ${ctx}`,
   loadLine: (single: string, users: string, prompt: string, ttft: string, itl: string) =>
-    `one user alone ${single} tok/s · ${users} users sending ${prompt} prompts: first token ${ttft}, a token every ${itl}`,
+    `one user alone ${single} tok/s · ${users} users chatting (${prompt} new tokens a turn): first token ${ttft}, a token every ${itl}`,
   atTarget: (n: string, tps: string, ttft: string, binding: 'memory' | 'speed') =>
     `${n} users at ${tps} tok/s each, first token within ${ttft} · ${binding === 'speed' ? 'speed binds' : 'memory binds'}`,
   boundBy: { memory: 'memory-bandwidth bound', compute: 'compute bound', interconnect: 'interconnect bound', host: 'host-RAM bound' },
@@ -123,7 +123,7 @@ const zh: Dict = {
   speed: '速度（估算）',
   speedLine: (perUser, total) => `每用户约 ${perUser} tok/s，总计 ${total} tok/s`,
   prefillLine: (prefill, ttft, ctx) => `预填充 ${prefill} tok/s · ${ctx} 时首 token ${ttft}`,
-  loadLine: (single, users, prompt, ttft, itl) => `单用户 ${single} tok/s · ${users} 个用户各发 ${prompt} 提示时：首 token ${ttft}，每 ${itl} 一个 token`,
+  loadLine: (single, users, prompt, ttft, itl) => `单用户 ${single} tok/s · ${users} 个用户对话时（每轮新增 ${prompt} token）：首 token ${ttft}，每 ${itl} 一个 token`,
   atTarget: (n, tps, ttft, binding) => `每用户 ${tps} tok/s、首 token ${ttft} 内：${n} 个用户 · ${binding === 'speed' ? '受速度限制' : '受显存限制'}`,
   boundBy: { memory: '受显存带宽限制', compute: '受算力限制', interconnect: '受互联带宽限制', host: '受主机内存带宽限制' },
   layout: '并行布局',

@@ -3,12 +3,13 @@
 import { ApplicationCommandOptionType, ButtonStyle, ComponentType } from 'discord-api-types/v10';
 import type { APIActionRowComponent, APIButtonComponent, APIComponentInMessageActionRow } from 'discord-api-types/v10';
 import { catalogs } from '../src/catalog/load.ts';
-import { buildRequest, MAX_CONTEXT, MAX_GPUS, MAX_USERS, parsePositiveInt, type SizeOptions, type UserError } from '../src/catalog/parse.ts';
+import { buildRequest, parsePositiveInt, type SizeOptions, type UserError } from '../src/catalog/parse.ts';
 import { recommend, type RecommendOption, type RecommendResult } from '../src/engine/recommend.ts';
 import { recommendJson, type RecommendReport } from '../src/engine/recommend-report.ts';
 import type { SizingRequest } from '../src/engine/types.ts';
 import { MAX_SHOWN, recommendEmbed, renderRecommendText, shownOptions } from '../src/render/recommend.ts';
-import { customIdSchema, idField, intField, optional, type Decoded } from './custom-id.ts';
+import { customIdSchema, idField, type Decoded } from './custom-id.ts';
+import { QUESTION_FIELDS } from './size-actions.ts';
 import { answerSize } from './size.ts';
 import { autocompleteContext, autocompleteGpu, autocompleteModelWithHub, autocompleteQuant, errorReply, loc, OPTION, resolveModelInput } from './shared.ts';
 import type { Command, CommandContext, Reply } from './types.ts';
@@ -18,15 +19,7 @@ export const RECOMMEND_KEYS = ['model', 'users', 'context', 'quant', 'kv', 'engi
 /** "Size it" button: recommend:1:<model>|<gpu>|<count>|<users>|<context>|<quant>|<kv>|<engine>|<tp>|<pp> */
 export const SIZE_IT_BUTTON = customIdSchema('recommend', 1, {
   model: idField(60),
-  gpu: idField(40),
-  count: intField(1, MAX_GPUS),
-  users: intField(1, MAX_USERS),
-  context: intField(1, MAX_CONTEXT),
-  quant: optional(idField(20)),
-  kv: optional(idField(12)),
-  engine: optional(idField(20)),
-  tp: optional(intField(1, MAX_GPUS)),
-  pp: optional(intField(1, MAX_GPUS)),
+  ...QUESTION_FIELDS,
 });
 
 /** The custom_id of an option's "Size it" button, or undefined when it would not fit in 100 characters. */

@@ -43,10 +43,8 @@ export type Action = (typeof ACTIONS)[number];
 /** A catalog id or a Hub reference (`org/name@rev`, `org/name-GGUF:Q4_K_M`): the model field of a button. */
 const modelRefField: FieldCodec<string> = { encode: (v) => v, schema: z.string().regex(/^[A-Za-z0-9._@+/:-]{1,90}$/, 'not a model id') };
 
-export const SIZE_BUTTON = customIdSchema('size', 3, {
-  action: enumField(ACTIONS),
-  arg: optional(idField(40)),
-  model: modelRefField,
+/** The hardware and load of a question, as every button that re-asks one carries them (this card's and /recommend's "Size it"). */
+export const QUESTION_FIELDS = {
   gpu: idField(40),
   count: intField(1, MAX_GPUS),
   users: intField(1, MAX_USERS),
@@ -56,6 +54,13 @@ export const SIZE_BUTTON = customIdSchema('size', 3, {
   engine: optional(idField(20)),
   tp: optional(intField(1, MAX_GPUS)),
   pp: optional(intField(1, MAX_GPUS)),
+};
+
+export const SIZE_BUTTON = customIdSchema('size', 3, {
+  action: enumField(ACTIONS),
+  arg: optional(idField(40)),
+  model: modelRefField,
+  ...QUESTION_FIELDS,
   util: optional(decimalField(0, 1)),
 });
 

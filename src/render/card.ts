@@ -11,7 +11,7 @@ import type { Locale } from '../../commands/types.ts';
 import { substitute } from '../engine/formulas.ts';
 import type { Note, SizingReport } from '../engine/report.ts';
 import { COLOURS } from './embed.ts';
-import { bytesHuman, gib, int, rate, seconds, tokens } from './format.ts';
+import { bytesHuman, colon, gib, int, rate, seconds, tokens } from './format.ts';
 import { layoutText, noteText, t } from './i18n.ts';
 import { engineLabel, keySteps, sourceText, unitValue, layoutShape, memoryRows, orderedNotes, table, verdict, verdictIcon, verdictWord, type Verdict } from './text.ts';
 
@@ -116,7 +116,7 @@ export function changeLine(prev: SizingReport, next: SizingReport, locale: Local
   else if (next.fits) outcome = c.nowFits(int(next.capacity.maxUsers, locale), tps(next));
   else if (prev.fits) outcome = c.noLonger(int(next.capacity.maxUsers, locale), short(next));
   else outcome = c.stillNo(short(next), short(prev));
-  return `${what}${locale === 'zh-CN' ? '：' : ': '}${outcome}`;
+  return `${what}${colon(locale)}${outcome}`;
 }
 
 /** Shorten a note for the card at a sentence end (full text stays in Details). */

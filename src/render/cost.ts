@@ -2,6 +2,7 @@
 import type { Locale } from '../../commands/types.ts';
 import { AMORTIZATION_YEARS } from '../engine/cost.ts';
 import type { Cost } from '../engine/report.ts';
+import { colon } from './format.ts';
 
 export function usd(x: number): string {
   if (x >= 100) return `$${Math.round(x).toLocaleString('en-US')}`;
@@ -56,5 +57,5 @@ export function costLine(c: Cost, locale: Locale = 'en'): string {
   if (c.basis === 'none') parts.push(w.none);
   if (c.powerW !== undefined) parts.push(w.power(watts(c.powerW)));
   const src = c.basis === 'none' ? '' : ` [${shortSource(c)}, ${c.date}]`;
-  return `${w.label}: ${parts.join(' · ')}${src}`;
+  return `${w.label}${colon(locale)}${parts.join(' · ')}${src}`;
 }

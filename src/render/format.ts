@@ -90,3 +90,8 @@ export function displayWidth(s: string): number {
 export function padEndDisplay(s: string, width: number): string {
   return s + ' '.repeat(Math.max(0, width - displayWidth(s)));
 }
+
+/** The separator after a label: full-width in Chinese ('容量：'), ASCII with a space in English ('Capacity: '). */
+export function colon(locale: Locale): string {
+  return locale === 'zh-CN' ? '：' : ': ';
+}

@@ -2,7 +2,7 @@
 import type { Locale } from '../../commands/types.ts';
 import { substitute, type Step } from '../engine/formulas.ts';
 import type { SizingReport } from '../engine/report.ts';
-import { bytesHuman, displayWidth, gib, int, padEndDisplay, rate, seconds, sig, tokens } from './format.ts';
+import { bytesHuman, colon, displayWidth, gib, int, padEndDisplay, rate, seconds, sig, tokens } from './format.ts';
 import { costLine, usd, watts } from './cost.ts';
 import { layoutText, noteText, t } from './i18n.ts';
 
@@ -99,7 +99,7 @@ export function insteadLines(instead: InsteadOption[], locale: Locale): string[]
 /** The copyable launch block: the command that makes the estimate true, then its notes as shell comments. */
 export function launchLines(r: SizingReport, locale: Locale): string[] {
   const l = r.launch;
-  const out = [`${locale === 'zh-CN' ? '启动命令' : 'Launch'} (${engineName(r.request.engine)}):`];
+  const out = [`${locale === 'zh-CN' ? '启动命令' : 'Launch'} (${engineName(r.request.engine)})${colon(locale).trimEnd()}`];
   for (const line of l.command.split('\n')) out.push(`  ${line}`);
   for (const n of l.notes) out.push(`  # ${n}`);
   return out;
@@ -113,7 +113,7 @@ export function renderText(r: SizingReport, locale: Locale = 'en', opts: { expla
   lines.push(sourceText(r, locale));
   lines.push(`${verdictIcon(v)} ${verdictWord(v, locale)} — ${s.usersAt(String(r.request.users), tokens(r.request.contextTokens))}`);
   lines.push('');
-  lines.push(`${s.capacity}:`);
+  lines.push(`${s.capacity}${colon(locale).trimEnd()}`);
   lines.push(`  ${strip(s.maxUsers(int(r.capacity.maxUsers, locale), tokens(r.request.contextTokens)))}`);
   lines.push(`  ${strip(s.maxContext(tokens(r.capacity.maxContextTokens), String(r.request.users)))}`);
   lines.push(`  ${s.poolTokens(int(r.kv.poolTokens, locale))} · KV ${bytesHuman(r.kv.bytesPerToken)}/token`);
@@ -121,39 +121,39 @@ export function renderText(r: SizingReport, locale: Locale = 'en', opts: { expla
   lines.push(`  ${s.atTarget(int(c.maxUsersAtTarget, locale), rate(c.targetTokensPerSecond), seconds(c.targetTimeToFirstTokenSeconds), c.bindingLimit)}`);
   if (r.fixes?.length) {
     lines.push('');
-    lines.push(`${locale === 'zh-CN' ? '购买前可先尝试' : 'Cheap fixes before buying'}:`);
+    lines.push(`${locale === 'zh-CN' ? '购买前可先尝试' : 'Cheap fixes before buying'}${colon(locale).trimEnd()}`);
     for (const f of r.fixes) lines.push(`  ${f.fits ? '✅' : '➕'} ${f.change} — ${f.effect}`);
   }
   if (opts.instead?.length) {
     lines.push('');
-    lines.push(`${s.instead}:`);
+    lines.push(`${s.instead}${colon(locale).trimEnd()}`);
     for (const l of insteadLines(opts.instead, locale)) lines.push(`  ${l}`);
   }
   lines.push('');
-  lines.push(`${s.perGpu} (${layoutShape(r.layout.tp, r.layout.pp, r.layout.replicas)}${r.layout.dp > 1 ? ` + DP attention ×${r.layout.dp}` : ''}):`);
+  lines.push(`${s.perGpu} (${layoutShape(r.layout.tp, r.layout.pp, r.layout.replicas)}${r.layout.dp > 1 ? ` + DP attention ×${r.layout.dp}` : ''})${colon(locale).trimEnd()}`);
   lines.push(table(memoryRows(r, locale), 46).replace(/^/gm, '  '));
   lines.push('');
   const p = r.performance;
-  lines.push(`${s.speed}: ${s.speedLine(rate(p.decodeTokensPerSecondPerUser), rate(p.decodeTokensPerSecondTotal))}`);
+  lines.push(`${s.speed}${colon(locale)}${s.speedLine(rate(p.decodeTokensPerSecondPerUser), rate(p.decodeTokensPerSecondTotal))}`);
   lines.push(`  ${s.prefillLine(rate(p.prefillTokensPerSecond), seconds(p.timeToFirstTokenSeconds), tokens(r.request.contextTokens))} · ${s.boundBy[p.boundBy]}`);
   lines.push(`  ${s.loadLine(rate(p.singleUserTokensPerSecond), String(r.request.users), tokens(p.promptTokens), seconds(p.timeToFirstTokenAtLoadSeconds), seconds(p.interTokenLatencySeconds))}`);
   lines.push(costLine(r.cost, locale));
   lines.push('');
-  lines.push(`${s.layout}: ${layoutText(r, locale)}`);
+  lines.push(`${s.layout}${colon(locale)}${layoutText(r, locale)}`);
   const alts = r.layout.alternatives.slice(0, 6);
   if (alts.length) {
-    lines.push(`  ${s.alternatives}: ${alts.map((a) => `${layoutShape(a.tp, a.pp, a.replicas)} — ${a.reason}`).join('; ')}`);
+    lines.push(`  ${s.alternatives}${colon(locale)}${alts.map((a) => `${layoutShape(a.tp, a.pp, a.replicas)} — ${a.reason}`).join('; ')}`);
   }
   lines.push('');
   lines.push(...launchLines(r, locale));
   lines.push('');
-  lines.push(`${s.notes}:`);
+  lines.push(`${s.notes}${colon(locale).trimEnd()}`);
   for (const n of orderedNotes(r)) lines.push(`  • ${noteText(n, locale)}`);
   if (r.explain && !opts.explain) {
     const key = keySteps(r.explain);
     if (key.length) {
       lines.push('');
-      lines.push(`${s.howComputed}:`);
+      lines.push(`${s.howComputed}${colon(locale).trimEnd()}`);
       for (const st of key) lines.push(`  ${st.label}: ${st.expr} = ${substitute(st)} = ${unitValue(st)}`);
     }
   }
@@ -202,7 +202,7 @@ export function unitValue(step: Step): string {
 
 /** Each step: label, the formula, the formula with the model's values, the result. */
 export function renderExplain(steps: Step[], locale: Locale = 'en'): string {
-  const out = [`${t(locale).explain}:`];
+  const out = [`${t(locale).explain}${colon(locale).trimEnd()}`];
   for (const st of steps) {
     out.push(`  ${st.label}`);
     out.push(`    ${st.expr}`);

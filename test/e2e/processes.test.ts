@@ -133,7 +133,8 @@ describe.skipIf(!hasRegistry)('e2e: entry points as processes', () => {
     expect(fake.takeViolations()).toEqual([]);
   });
 
-  it('npm start with a public key + PORT serves the HTTP endpoint (signed PING -> PONG, a command answered)', async () => {
+  /** `npm start` as an HTTP interactions endpoint on a free port, signing with a fresh Ed25519 key pair. */
+  async function startHttpBot() {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const spki = publicKey.export({ format: 'der', type: 'spki' });
     const port = await freePort();
@@ -144,7 +145,11 @@ describe.skipIf(!hasRegistry)('e2e: entry points as processes', () => {
       DISCORD_API_BASE: fake.apiBase,
     });
     await c.waitFor(/HTTP interactions endpoint listening/, 15_000);
-    const url = `http://127.0.0.1:${port}/`;
+    return { c, url: `http://127.0.0.1:${port}/`, privateKey };
+  }
+
+  it('npm start with a public key + PORT serves the HTTP endpoint (signed PING -> PONG, a command answered)', async () => {
+    const { c, url, privateKey } = await startHttpBot();
     const pong = await fake.deliverHttp(url, fake.pingInteraction(), privateKey);
     expect(pong.callbackType).toBe(1);
     const o = await fake.deliverHttp(url, fake.chatInput('gpus', { filter: 'h100' }), privateKey);
@@ -168,17 +173,7 @@ describe.skipIf(!hasRegistry)('e2e: entry points as processes', () => {
   });
 
   it('SIGTERM in the middle of a burst on the HTTP endpoint: every accepted interaction is answered, exit 0', async () => {
-    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-    const spki = publicKey.export({ format: 'der', type: 'spki' });
-    const port = await freePort();
-    const c = spawnTracked('src/main.ts', {
-      DISCORD_PUBLIC_KEY: spki.subarray(spki.length - 32).toString('hex'),
-      DISCORD_APPLICATION_ID: fake.applicationId,
-      PORT: String(port),
-      DISCORD_API_BASE: fake.apiBase,
-    });
-    await c.waitFor(/HTTP interactions endpoint listening/, 15_000);
-    const url = `http://127.0.0.1:${port}/`;
+    const { c, url, privateKey } = await startHttpBot();
     const models = ['qwen3-32b', 'llama3.1-8b', 'qwen3-8b', 'llama3.1-70b'];
     const burst = Array.from({ length: 30 }, (_, i) =>
       fake

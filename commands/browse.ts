@@ -9,7 +9,7 @@ import { t } from '../src/render/i18n.ts';
 import { loc } from './shared.ts';
 import { customIdSchema, enumField, intField, textField } from './custom-id.ts';
 import { escapeMarkdown, safeText } from '../src/catalog/user-text.ts';
-import type { Command, CommandContext, Reply } from './types.ts';
+import { isZh, type Command, type CommandContext, type Reply } from './types.ts';
 
 export const PAGE_SIZE = 10;
 export const FILTER_MAX = 60;
@@ -64,7 +64,7 @@ function page(kind: 'models' | 'gpus', rawFilter: string, pageNo: number, ctx: C
   const p = Math.min(Math.max(0, pageNo), pages - 1);
   const slice = rows.slice(p * PAGE_SIZE, (p + 1) * PAGE_SIZE);
   const s = t(ctx.locale);
-  const zh = ctx.locale === 'zh-CN';
+  const zh = isZh(ctx.locale);
   const titleText = `${kind === 'models' ? (zh ? '模型' : 'Models') : zh ? '显卡' : 'GPUs'} (${rows.length})${filter ? ` · “${shown}”` : ''}`;
   const body = slice.length ? slice.map((r) => r.line).join('\n') : zh ? `没有匹配“${escapeMarkdown(shown)}”的条目。` : `Nothing matches “${escapeMarkdown(shown)}”.`;
   const id = (n: number, tag: 'prev' | 'noop' | 'next') => PAGE_BUTTON.encode({ kind, page: Math.max(0, n), filter, tag }) ?? `${kind}:${PAGE_BUTTON.version}:${kind}|0||${tag}`;

@@ -4,9 +4,10 @@ import { typedGpuName } from '../src/catalog/lookup.ts';
 import { indexes, parseContext, type ModelInput, type UserError } from '../src/catalog/parse.ts';
 import { modelFromHub, parseHubRef, searchHub } from '../src/hub/index.ts';
 import { errorEmbed } from '../src/render/embed.ts';
+import { zhLocalizations } from '../src/render/zh-tw.ts';
 import { escapeMarkdown } from '../src/catalog/user-text.ts';
 import { ApplicationCommandOptionType } from 'discord-api-types/v10';
-import type { AutocompleteChoice, CommandContext, Locale, Reply } from './types.ts';
+import { isZh, type AutocompleteChoice, type CommandContext, type Locale, type Reply } from './types.ts';
 
 /** Command / option descriptions: en-US and zh-CN. */
 const DESCRIPTIONS: Record<string, [string, string]> = {
@@ -66,8 +67,8 @@ export function loc(key: string): { description: string; description_localizatio
   const zhName = ZH_NAMES[key.split('.').pop()!];
   return {
     description: d[0],
-    description_localizations: { 'zh-CN': d[1], 'zh-TW': d[1] },
-    ...(zhName ? { name_localizations: { 'zh-CN': zhName, 'zh-TW': zhName } } : {}),
+    description_localizations: zhLocalizations(d[1]),
+    ...(zhName ? { name_localizations: zhLocalizations(zhName) } : {}),
   };
 }
 
@@ -206,7 +207,7 @@ const CONTEXT_PRESETS = [4096, 8192, 16384, 32768, 65536, 131072];
 export function autocompleteContext(query: string, locale: Locale = 'en'): AutocompleteChoice[] {
   const s = cutQuery(query).trim();
   const out: AutocompleteChoice[] = [];
-  const label = (n: number) => (locale === 'zh-CN' ? `${tokensShort(n)}（${n.toLocaleString('en-US')} tokens）` : `${tokensShort(n)} (${n.toLocaleString('en-US')} tokens)`);
+  const label = (n: number) => (isZh(locale) ? `${tokensShort(n)}（${n.toLocaleString('en-US')} tokens）` : `${tokensShort(n)} (${n.toLocaleString('en-US')} tokens)`);
   if (s) {
     const r = parseContext(/^\d+(\.\d+)?$/.test(s) && Number(s) < 1024 ? `${s}k` : s);
     if (r.ok) out.push(choice(label(r.value), tokensShort(r.value)));
@@ -289,6 +290,6 @@ export const OPTION = {
     type: ApplicationCommandOptionType.String,
     name: 'engine',
     ...loc('size.engine'),
-    choices: ENGINE_CHOICES.map((e) => ({ name: e.name, name_localizations: { 'zh-CN': e.zh, 'zh-TW': e.zh }, value: e.value })),
+    choices: ENGINE_CHOICES.map((e) => ({ name: e.name, name_localizations: zhLocalizations(e.zh), value: e.value })),
   },
 } as const;

@@ -9,7 +9,8 @@ import type { SizingRequest } from '../src/engine/types.ts';
 import { changeLine, detailsLayout, sizeCard } from '../src/render/card.ts';
 import { chartPngAsync } from '../src/render/chart-pool.ts';
 import { insteadAsync, warmSearch } from './search-pool.ts';
-import { renderText, type InsteadOption } from '../src/render/text.ts';
+import { renderText, verdict, verdictWord, type InsteadOption } from '../src/render/text.ts';
+import { t } from '../src/render/i18n.ts';
 import { applyAction, cardActions, decodeAction, optionsOf, stateOf } from './size-actions.ts';
 import { autocompleteContext, autocompleteGpu, autocompleteModelWithHub, autocompleteQuant, errorReply, isHubModel, loc, OPTION, readConfigAttachment, resolveModelInput } from './shared.ts';
 import type { Command, CommandContext, Reply } from './types.ts';
@@ -80,7 +81,7 @@ export async function answerSize(
     }),
     text: renderText(report, ctx.locale, { explain: extra.explain, instead }),
   };
-  if (chart) reply.files = [{ name: CHART_NAME, data: await chartPngAsync(report, ctx.locale), description: 'GPU memory breakdown' }];
+  if (chart) reply.files = [{ name: CHART_NAME, data: await chartPngAsync(report, ctx.locale), description: t(ctx.locale).card.chartAlt(verdictWord(verdict(report), ctx.locale)) }];
   const answer: SizeAnswer = { report, request: built.value, reply };
   if (!extra.explain) delete report.explain;
   return { ok: true, answer };

@@ -8,11 +8,26 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
 
-export type Locale = 'en' | 'zh-CN';
+export type Locale = 'en' | 'zh-CN' | 'zh-TW';
+/**
+ * The language a reply's strings are written in. zh-TW replies are written in zh-CN and converted to Traditional
+ * (Taiwan usage) at the reply boundary (src/render/zh-tw.ts), so each Chinese sentence exists once.
+ */
+export type Lang = 'en' | 'zh-CN';
 
-/** Map a Discord locale (interaction.locale) to a reply language. */
+export function lang(locale: Locale): Lang {
+  return locale === 'en' ? 'en' : 'zh-CN';
+}
+
+export function isZh(locale: Locale): boolean {
+  return locale !== 'en';
+}
+
+/** Map a Discord locale (interaction.locale) to a reply language: zh-TW (and zh-HK) read Traditional. */
 export function replyLocale(discordLocale: string | undefined): Locale {
-  return discordLocale && discordLocale.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+  const l = discordLocale?.toLowerCase() ?? '';
+  if (l === 'zh-tw' || l === 'zh-hk' || l === 'zh-hant' || l.startsWith('zh-hant')) return 'zh-TW';
+  return l.startsWith('zh') ? 'zh-CN' : 'en';
 }
 
 export interface AttachmentRef {

@@ -1,5 +1,6 @@
-// npm run ask -- '/size model:qwen3-32b gpu:a10x8 users:20' [--json] [--explain] [--config FILE] [--lang zh-CN]
+// npm run ask -- '/size model:qwen3-32b gpu:a10x8 users:20' [--json] [--explain] [--config FILE] [--lang zh-CN|zh-TW]
 import { helpText, runLine, type RunOptions } from './run.ts';
+import { replyLocale } from '../../commands/types.ts';
 
 export function parseArgs(argv: string[]): { line: string; opts: RunOptions } | { error: string } {
   const opts: RunOptions = {};
@@ -18,7 +19,7 @@ export function parseArgs(argv: string[]): { line: string; opts: RunOptions } | 
       if (!f) return { error: '--chart needs a file path (e.g. --chart memory.png)' };
       opts.chartFile = f;
     }
-    else if (a === '--lang') opts.locale = argv[++i]?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+    else if (a === '--lang') opts.locale = replyLocale(argv[++i]);
     else if (a === '--help' || a === '-h') return { error: helpText() };
     else words.push(a);
   }

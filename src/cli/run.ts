@@ -6,6 +6,7 @@ import { commands, findCommand } from '../../commands/index.ts';
 import type { CommandContext, Locale } from '../../commands/types.ts';
 import { parseSlash } from './slash.ts';
 import { safeText } from '../catalog/user-text.ts';
+import { toTraditional } from '../render/zh-tw.ts';
 
 export const ALL_KEYS = [...SIZE_KEYS, 'config', 'filter', 'budget', 'page'] as const;
 
@@ -27,13 +28,19 @@ const HELP = `Commands:
   /size model:<model> gpu:<gpu[xN]> [users:N] [context:4k] [quant:int4] [kv:fp8] [engine:vllm@0.19] [tp:N] [pp:N] [util:0.9]
   /recommend model:<model> [users:N] [context:4k] [quant:…] [kv:…] [engine:…] [budget:N] [gpu:<what you have>]
   /models [filter:qwen]    /gpus [filter:h100]
-Flags (ask): --json (SizingReport; /recommend: { request, options }), --explain (formulas with values), --config FILE (a config.json), --chart FILE.png, --lang zh-CN`;
+Flags (ask): --json (SizingReport; /recommend: { request, options }), --explain (formulas with values), --config FILE (a config.json), --chart FILE.png, --lang zh-CN or zh-TW`;
 
 export function helpText(): string {
   return HELP;
 }
 
+/** One slash line's answer, in the reader's script (a zh-TW answer is converted to Traditional on its way out). */
 export async function runLine(line: string, o: RunOptions = {}): Promise<RunResult> {
+  const res = await answerLine(line, o);
+  return o.locale === 'zh-TW' && !o.json ? { ...res, output: toTraditional(res.output) } : res;
+}
+
+async function answerLine(line: string, o: RunOptions): Promise<RunResult> {
   const locale = o.locale ?? 'en';
   const parsed = parseSlash(line, ALL_KEYS);
   const name = parsed.command || (parsed.options.model && parsed.options.gpu ? 'size' : '');

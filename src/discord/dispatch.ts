@@ -6,7 +6,7 @@ import type {
   APIAttachment,
   APIInteraction,
 } from 'discord-api-types/v10';
-import { replyLocale, type AttachmentRef, type Command, type CommandContext, type Locale, type Reply } from '../../commands/types.ts';
+import { lang, replyLocale, type AttachmentRef, type Command, type CommandContext, type Lang, type Reply } from '../../commands/types.ts';
 import { LIMIT_TEXT } from '../render/i18n.ts';
 import { interactionProblem, optionProblem } from './interaction-schema.ts';
 import { AbuseGuard, type AbuseLimits } from './limits.ts';
@@ -61,7 +61,7 @@ const QUEUE_DEFER_MS = 600;
 /** Autocomplete matches on at most this many characters of what the user typed. */
 export const AUTOCOMPLETE_QUERY_MAX = 100;
 
-const MESSAGES: Record<Locale, Record<'apology' | 'unknownCommand' | 'unknownButton' | 'unsupported' | 'timeout' | 'malformed' | 'badOption', string>> = {
+const MESSAGES: Record<Lang, Record<'apology' | 'unknownCommand' | 'unknownButton' | 'unsupported' | 'timeout' | 'malformed' | 'badOption', string>> = {
   en: {
     malformed: 'That interaction could not be read (it is malformed); please run the command again.',
     badOption: 'That option value cannot be used: {problem}.',
@@ -82,7 +82,7 @@ const MESSAGES: Record<Locale, Record<'apology' | 'unknownCommand' | 'unknownBut
   },
 };
 
-const ATTACHMENT_MESSAGES: Record<Locale, Record<AttachmentErrorCode, (max: number) => string>> = {
+const ATTACHMENT_MESSAGES: Record<Lang, Record<AttachmentErrorCode, (max: number) => string>> = {
   en: {
     too_large: (max) => `The attachment is too large (limit ${Math.round(max / 1024)} KiB). Attach the model's config.json only.`,
     timeout: () => 'Downloading the attachment timed out; please try again.',
@@ -293,13 +293,13 @@ export class Dispatcher {
         const raw = interaction as { id?: unknown; token?: unknown; type?: unknown };
         if (typeof raw.id !== 'string' || typeof raw.token !== 'string') return;
         if (raw.type === IT.Autocomplete) await responder.autocomplete([]);
-        else if (raw.type !== IT.Ping) await responder.reply(errorReply(MESSAGES[replyLocale(typeof (interaction as { locale?: unknown }).locale === 'string' ? (interaction as { locale: string }).locale : undefined)].malformed));
+        else if (raw.type !== IT.Ping) await responder.reply(errorReply(MESSAGES[lang(replyLocale(typeof (interaction as { locale?: unknown }).locale === 'string' ? (interaction as { locale: string }).locale : undefined))].malformed));
         return;
       }
       if (this.draining && interaction.type !== (IT.Ping as number)) {
         log.info('interaction refused while shutting down');
         if (interaction.type === (IT.Autocomplete as number)) await responder.autocomplete([]);
-        else await responder.reply(errorReply(LIMIT_TEXT[replyLocale('locale' in interaction ? interaction.locale : undefined)].restarting));
+        else await responder.reply(errorReply(LIMIT_TEXT[lang(replyLocale('locale' in interaction ? interaction.locale : undefined))].restarting));
         return;
       }
       if (this.guard && interaction.type !== (IT.Ping as number)) {
@@ -311,13 +311,13 @@ export class Dispatcher {
           if (auto) await responder.autocomplete([]);
           else {
             const s = String(Math.max(1, Math.ceil(waitMs / 1000)));
-            await responder.reply(errorReply(scope === 'guild' ? LIMIT_TEXT[locale].guildSlowDown(s) : LIMIT_TEXT[locale].slowDown(s)));
+            await responder.reply(errorReply(scope === 'guild' ? LIMIT_TEXT[lang(locale)].guildSlowDown(s) : LIMIT_TEXT[lang(locale)].slowDown(s)));
           }
           return;
         }
         if (!auto && this.waiting.length >= this.maxQueued) {
           log.warn({ queued: this.waiting.length }, 'work queue full; interaction refused');
-          await responder.reply(errorReply(LIMIT_TEXT[locale].busy));
+          await responder.reply(errorReply(LIMIT_TEXT[lang(locale)].busy));
           return;
         }
       }
@@ -336,7 +336,7 @@ export class Dispatcher {
           break;
         default: {
           const locale = replyLocale('locale' in interaction ? interaction.locale : undefined);
-          await responder.reply(errorReply(MESSAGES[locale].unsupported));
+          await responder.reply(errorReply(MESSAGES[lang(locale)].unsupported));
         }
       }
       log.debug({ ms: Date.now() - started }, 'interaction answered');
@@ -365,7 +365,7 @@ export class Dispatcher {
     const locale = replyLocale(interaction.locale);
     if (!command) {
       log.warn({ command: data.name }, 'unknown command');
-      await responder.reply(errorReply(MESSAGES[locale].unknownCommand));
+      await responder.reply(errorReply(MESSAGES[lang(locale)].unknownCommand));
       return;
     }
     for (const o of data.options ?? []) {
@@ -375,7 +375,7 @@ export class Dispatcher {
       const problem = def ? optionProblem(def, o as Parameters<typeof optionProblem>[1]) : undefined;
       if (problem) {
         log.info({ command: data.name, option: o.name.slice(0, 32), problem }, 'option refused');
-        await responder.reply(errorReply(MESSAGES[locale].badOption.replace('{problem}', problem)));
+        await responder.reply(errorReply(MESSAGES[lang(locale)].badOption.replace('{problem}', problem)));
         return;
       }
     }
@@ -397,7 +397,7 @@ export class Dispatcher {
     const command = this.byPrefix.get(prefix);
     if (!command?.button) {
       log.warn({ prefix }, 'no handler for button');
-      await responder.reply(errorReply(MESSAGES[locale].unknownButton));
+      await responder.reply(errorReply(MESSAGES[lang(locale)].unknownButton));
       return;
     }
     const ctx: CommandContext = { locale, options: {} };
@@ -494,14 +494,14 @@ export class Dispatcher {
       const error = 'error' in result ? result.error : new Error('handler returned no reply');
       if (error instanceof AttachmentError) {
         log.info({ code: error.code, detail: error.message }, 'attachment rejected');
-        reply = errorReply(ATTACHMENT_MESSAGES[ctx.locale][error.code](this.attachmentOpts.maxBytes));
+        reply = errorReply(ATTACHMENT_MESSAGES[lang(ctx.locale)][error.code](this.attachmentOpts.maxBytes));
       } else if (error instanceof HandlerTimeout) {
         log.error({ ms: this.handlerTimeoutMs }, 'handler timed out');
-        reply = errorReply(MESSAGES[ctx.locale].timeout);
+        reply = errorReply(MESSAGES[lang(ctx.locale)].timeout);
       } else {
         // One structured line: the interaction id is on the child logger; option names only, never values or tokens.
         log.error({ err: error, options: Object.keys(ctx.options) }, 'handler failed');
-        reply = errorReply(MESSAGES[ctx.locale].apology);
+        reply = errorReply(MESSAGES[lang(ctx.locale)].apology);
       }
     }
     await responder.reply(reply);

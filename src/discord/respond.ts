@@ -11,7 +11,8 @@ import type {
   APIInteractionResponse,
   APIInteractionResponseCallbackData,
 } from 'discord-api-types/v10';
-import type { AutocompleteChoice, Reply, ReplyFile } from '../../commands/types.ts';
+import { replyLocale, type AutocompleteChoice, type Locale, type Reply, type ReplyFile } from '../../commands/types.ts';
+import { localizeChoices, localizeReply } from '../render/zh-tw.ts';
 import type { Logger } from './log.ts';
 
 export const LIMITS = {
@@ -285,7 +286,13 @@ export class InteractionResponder {
     private readonly initial: InitialSender,
     private readonly webhook: WebhookApi,
     private readonly log?: Logger,
-  ) {}
+  ) {
+    const l = (interaction as { locale?: unknown }).locale;
+    this.locale = replyLocale(typeof l === 'string' ? l : undefined);
+  }
+
+  /** The reader's locale: a zh-TW reader's replies are converted to Traditional here, on their way out. */
+  private readonly locale: Locale;
 
   /** Component clicks that page through a list edit the clicked message instead of posting a new one. */
   setMode(mode: ReplyMode): void {
@@ -311,7 +318,7 @@ export class InteractionResponder {
 
   /** Answer with a message: initial type 4 when fresh, else edit the deferred original. */
   async reply(reply: Reply): Promise<void> {
-    const msg = toMessage(reply, this.log);
+    const msg = toMessage(localizeReply(reply, this.locale), this.log);
     if (this.state === 'fresh') {
       this.state = 'replied';
       if (this.mode === 'update' && !reply.ephemeral) {
@@ -351,7 +358,7 @@ export class InteractionResponder {
   async autocomplete(choices: AutocompleteChoice[]): Promise<void> {
     if (this.state !== 'fresh') return;
     this.state = 'replied';
-    await this.initial({ type: 8, data: { choices: clampChoices(choices) } }, []);
+    await this.initial({ type: 8, data: { choices: clampChoices(localizeChoices(choices, this.locale)) } }, []);
   }
 
   async pong(): Promise<void> {

@@ -7,7 +7,7 @@
 // and buttons in one block in reading order, with the verdict colour as its accent bar.
 import { ButtonStyle, ComponentType } from 'discord-api-types/v10';
 import type { APIButtonComponent, APIComponentInContainer, APIMessageTopLevelComponent, APITextDisplayComponent } from 'discord-api-types/v10';
-import type { Locale } from '../../commands/types.ts';
+import { isZh, type Locale } from '../../commands/types.ts';
 import { substitute } from '../engine/formulas.ts';
 import type { Note, SizingReport } from '../engine/report.ts';
 import { COLOURS } from './embed.ts';
@@ -197,7 +197,7 @@ export function detailsSections(r: SizingReport, locale: Locale): Array<{ title:
   const alts = r.layout.alternatives.slice(0, 4).map((x) => `${layoutShape(x.tp, x.pp, x.replicas)} ${x.fits ? '✓' : '✗'} (${x.maxUsers})`);
   sections.push({
     title: s.layout,
-    body: `${layoutText(r, locale)}${alts.length ? `\n${s.alternatives}: ${alts.join(locale === 'zh-CN' ? '，' : ', ')}` : ''}\n${s.poolTokens(int(r.kv.poolTokens, locale))} · KV ${bytesHuman(r.kv.bytesPerToken)}/token`,
+    body: `${layoutText(r, locale)}${alts.length ? `\n${s.alternatives}: ${alts.join(isZh(locale) ? '，' : ', ')}` : ''}\n${s.poolTokens(int(r.kv.poolTokens, locale))} · KV ${bytesHuman(r.kv.bytesPerToken)}/token`,
   });
   const x = r as SizingReport & Extras;
   if (x.launch?.command) {

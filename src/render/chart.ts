@@ -9,10 +9,11 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
-import type { Locale } from '../../commands/types.ts';
+import { isZh, type Locale } from '../../commands/types.ts';
 import type { SizingReport } from '../engine/report.ts';
 import { gib, int, isWide, tokens } from './format.ts';
 import { t } from './i18n.ts';
+import { forLocale } from './zh-tw.ts';
 import { engineLabel, layoutShape, verdict } from './text.ts';
 
 const require = createRequire(import.meta.url);
@@ -76,7 +77,7 @@ function words(r: SizingReport, locale: Locale): ChartWords {
   const ctx = tokens(r.request.contextTokens);
   const head = v === 'fits' ? s.verdictFits : v === 'tight' ? s.verdictTight : s.verdictNo;
   const key = r.fits ? ch.keyFits(int(r.capacity.maxUsers, locale), ctx) : ch.keyShort(gib(r.perGpu.shortfallBytes, 1));
-  return {
+  const words: ChartWords = {
     title: `${head} · ${key}`,
     subtitle: `${r.model.name} · ${r.request.gpuCount}× ${shortGpu(r.gpu.name)} · ${r.request.quant.toUpperCase()} · ${engineLabel(r)} · ${ch.oneGpu(layoutShape(r.layout.tp, r.layout.pp, r.layout.replicas))}`,
     legend: {
@@ -90,6 +91,10 @@ function words(r: SizingReport, locale: Locale): ChartWords {
     },
     budget: ch.budget(gib(r.perGpu.budgetBytes, 1), gib(r.perGpu.capacityBytes, 1), String(r.request.util)),
   };
+  if (locale !== 'zh-TW') return words;
+  // A PNG cannot be converted on its way out: a zh-TW chart is lettered in Traditional here.
+  const tw = (x: string) => forLocale(x, locale);
+  return { title: tw(words.title), subtitle: tw(words.subtitle), budget: tw(words.budget), legend: Object.fromEntries(Object.entries(words.legend).map(([k, v]) => [k, tw(v)])) as Record<Key, string> };
 }
 
 /** Shrink a font size until the text fits the width. */
@@ -113,7 +118,7 @@ export function chartSvg(r: SizingReport, locale: Locale = 'en'): string {
   const px = (b: number) => (b / scaleMax) * barW;
   const v = verdict(r);
   const vColour = C[v];
-  const family = locale === 'zh-CN' ? CJK_FAMILY : LATIN_FAMILY;
+  const family = isZh(locale) ? CJK_FAMILY : LATIN_FAMILY;
 
   const segs: Array<{ key: Key; bytes: number }> = [
     { key: 'weights', bytes: g.weightsBytes },
@@ -191,7 +196,7 @@ export const CHART_FONTS: readonly string[] = LATIN_FONTS;
 
 /** The font files and default family a chart in this language is drawn with. */
 export function chartFonts(locale: Locale): { files: string[]; family: string } {
-  return locale === 'zh-CN' ? { files: [...CJK_FONTS, ...LATIN_FONTS], family: CJK_FAMILY } : { files: LATIN_FONTS, family: LATIN_FAMILY };
+  return isZh(locale) ? { files: [...CJK_FONTS, ...LATIN_FONTS], family: CJK_FAMILY } : { files: LATIN_FONTS, family: LATIN_FAMILY };
 }
 
 /** The rasterizer for a chart; `latinOnly` leaves the CJK font out (tests: what tofu would look like). */

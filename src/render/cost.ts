@@ -1,5 +1,5 @@
 // Cost figures as people read them: "$28.00/h", "$256,000", "5.6 kW", "$0.42 per million output tokens".
-import type { Locale } from '../../commands/types.ts';
+import { lang, type Locale } from '../../commands/types.ts';
 import { AMORTIZATION_YEARS } from '../engine/cost.ts';
 import type { Cost } from '../engine/report.ts';
 import { colon } from './format.ts';
@@ -48,7 +48,7 @@ export function shortSource(c: Cost): string {
 
 /** One line: rent or purchase, power, $ per million output tokens, and the price's source and date. */
 export function costLine(c: Cost, locale: Locale = 'en'): string {
-  const w = WORDS[locale];
+  const w = WORDS[lang(locale)];
   const parts: string[] = [];
   if (c.perHourUsd !== undefined) parts.push(w.perHour(usd(c.perHourUsd)));
   const buy = [c.purchaseUsd !== undefined ? usd(c.purchaseUsd) : '', c.purchaseCny !== undefined ? cny(c.purchaseCny) : ''].filter(Boolean).join(' / ');

@@ -1,5 +1,5 @@
 // Number formatting people read: GiB with 1–2 decimals, "≈", thousands separators, k-tokens.
-import type { Locale } from '../../commands/types.ts';
+import { isZh, type Locale } from '../../commands/types.ts';
 
 const GiB = 2 ** 30;
 
@@ -17,7 +17,7 @@ export function bytesHuman(b: number): string {
 }
 
 export function int(n: number, locale: Locale = 'en'): string {
-  return Math.round(n).toLocaleString(locale === 'zh-CN' ? 'zh-CN' : 'en-US');
+  return Math.round(n).toLocaleString(isZh(locale) ? 'zh-CN' : 'en-US');
 }
 
 /** 4096 -> "4k", 131072 -> "128k", 24128 -> "23.6k", 500 -> "500". */
@@ -93,5 +93,5 @@ export function padEndDisplay(s: string, width: number): string {
 
 /** The separator after a label: full-width in Chinese ('容量：'), ASCII with a space in English ('Capacity: '). */
 export function colon(locale: Locale): string {
-  return locale === 'zh-CN' ? '：' : ': ';
+  return isZh(locale) ? '：' : ': ';
 }

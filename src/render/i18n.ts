@@ -1,5 +1,5 @@
 // Reply strings per locale (en, zh-CN). Numbers are formatted by the caller; only words change.
-import type { Locale } from '../../commands/types.ts';
+import { isZh, type Lang, type Locale } from '../../commands/types.ts';
 import type { Note } from '../engine/report.ts';
 
 type Dict = typeof en;
@@ -197,7 +197,7 @@ const zh: Dict = {
 };
 
 export function t(locale: Locale): Dict {
-  return locale === 'zh-CN' ? zh : en;
+  return isZh(locale) ? zh : en;
 }
 
 type P = Record<string, string | number>;
@@ -261,19 +261,19 @@ const zhLayout: Record<string, (shape: string, n: number, gpus: number) => strin
 
 /** The layout sentence in the reader's language. */
 export function layoutText(r: { layout: { reason: string; reasonCode: string; considered: number; tp: number; pp: number; replicas: number }; request: { gpuCount: number } }, locale: Locale): string {
-  if (locale !== 'zh-CN') return r.layout.reason;
+  if (!isZh(locale)) return r.layout.reason;
   const { tp, pp, replicas } = r.layout;
   const shape = `${replicas > 1 ? `${replicas} 个副本 × ` : ''}TP${tp}${pp > 1 ? ` × PP${pp}` : ''}`;
   return (zhLayout[r.layout.reasonCode] ?? (() => r.layout.reason))(shape, r.layout.considered, r.request.gpuCount);
 }
 
 export function noteText(n: Note, locale: Locale): string {
-  if (locale === 'zh-CN' && n.params && zhNotes[n.code]) return zhNotes[n.code](n.params);
+  if (isZh(locale) && n.params && zhNotes[n.code]) return zhNotes[n.code](n.params);
   return n.message;
 }
 
 /** Abuse-limit notices (src/discord/limits.ts): ephemeral, with the seconds to wait. */
-export const LIMIT_TEXT: Record<Locale, { slowDown: (s: string) => string; guildSlowDown: (s: string) => string; busy: string; restarting: string }> = {
+export const LIMIT_TEXT: Record<Lang, { slowDown: (s: string) => string; guildSlowDown: (s: string) => string; busy: string; restarting: string }> = {
   en: {
     slowDown: (s) => `You are asking faster than I can answer. Please wait ${s} s and try again.`,
     guildSlowDown: (s) => `This server is asking faster than I can answer right now. Please wait ${s} s and try again.`,

@@ -1,6 +1,6 @@
 // /recommend result -> terminal text and Discord embed: tiers, each option with its reason, price and limits.
 import type { APIEmbed } from 'discord-api-types/v10';
-import type { Locale } from '../../commands/types.ts';
+import { isZh, lang, type Locale } from '../../commands/types.ts';
 import { AMORTIZATION_YEARS } from '../engine/cost.ts';
 import { TIER_LABEL, type RecommendOption, type RecommendResult, type TierId } from '../engine/recommend.ts';
 import type { Note } from '../engine/report.ts';
@@ -63,23 +63,23 @@ const ZH: Record<string, (p: P) => string> = {
 };
 
 export function recText(n: Note, locale: Locale): string {
-  if (locale === 'zh-CN' && n.params && ZH[n.code]) return ZH[n.code](n.params);
+  if (isZh(locale) && n.params && ZH[n.code]) return ZH[n.code](n.params);
   return noteText(n, locale).replace(/[.。]$/, '');
 }
 
 export function tierLabel(id: TierId, locale: Locale = 'en'): string {
-  return WORDS[locale].tiers[id] ?? TIER_LABEL[id];
+  return WORDS[lang(locale)].tiers[id] ?? TIER_LABEL[id];
 }
 
 export function recommendHead(base: Base, res: RecommendResult, locale: Locale = 'en'): string {
-  const w = WORDS[locale];
+  const w = WORDS[lang(locale)];
   const name = engineName(base.engine.version ? `${base.engine.id}@${base.engine.version}` : base.engine.id);
   const engine = base.defaulted.engine && res.options.some((o) => o.engine.id !== base.engine.id) ? `${name} (${w.appleGguf})` : name;
   return w.head(base.users, tokens(base.contextTokens), base.quant.id.toUpperCase(), engine, res.minTokensPerUser);
 }
 
 export function priceText(o: RecommendOption, locale: Locale = 'en'): string {
-  const w = WORDS[locale];
+  const w = WORDS[lang(locale)];
   const c = o.report.cost;
   const parts: string[] = [];
   if (c.perHourUsd !== undefined) parts.push(w.rent(usd(c.perHourUsd)));
@@ -106,7 +106,7 @@ export function shownOptions(res: RecommendResult, max = Infinity, locale: Local
 function optionLines(n: number, o: RecommendOption, bold: boolean, locale: Locale): string[] {
   const b = bold ? '**' : '';
   const lines = [`${n}. ${b}${optionTitle(o)}${b} — ${recText(o.reason, locale)}`, `   ${priceText(o, locale)}`];
-  if (o.cannot.length) lines.push(`   ✗ ${o.cannot.map((c) => recText(c, locale)).join(locale === 'zh-CN' ? '；' : '; ')}`);
+  if (o.cannot.length) lines.push(`   ✗ ${o.cannot.map((c) => recText(c, locale)).join(isZh(locale) ? '；' : '; ')}`);
   return lines;
 }
 
@@ -123,7 +123,7 @@ export function renderRecommendText(base: Base, res: RecommendResult, locale: Lo
     }
     lines.push(...optionLines(x.n, x.option, false, locale).map((l) => `  ${l}`));
   }
-  lines.push('', WORDS[locale].footer);
+  lines.push('', WORDS[lang(locale)].footer);
   return lines.join('\n');
 }
 
@@ -142,6 +142,6 @@ export function recommendEmbed(base: Base, res: RecommendResult, locale: Locale 
     description: shown.length ? recommendHead(base, res, locale) : `${recommendHead(base, res, locale)}\n\n${s.recommendNone}`,
     color: shown.length ? COLOURS.info : COLOURS.no,
     fields,
-    footer: { text: WORDS[locale].footer },
+    footer: { text: WORDS[lang(locale)].footer },
   });
 }

@@ -1,5 +1,5 @@
 // SizingReport -> terminal text (the same content the embed shows), and the --explain section.
-import type { Locale } from '../../commands/types.ts';
+import { isZh, type Locale } from '../../commands/types.ts';
 import { substitute, type Step } from '../engine/formulas.ts';
 import type { SizingReport } from '../engine/report.ts';
 import { bytesHuman, colon, displayWidth, gib, int, padEndDisplay, rate, seconds, sig, tokens } from './format.ts';
@@ -99,7 +99,7 @@ export function insteadLines(instead: InsteadOption[], locale: Locale): string[]
 /** The copyable launch block: the command that makes the estimate true, then its notes as shell comments. */
 export function launchLines(r: SizingReport, locale: Locale): string[] {
   const l = r.launch;
-  const out = [`${locale === 'zh-CN' ? '启动命令' : 'Launch'} (${engineName(r.request.engine)})${colon(locale).trimEnd()}`];
+  const out = [`${isZh(locale) ? '启动命令' : 'Launch'} (${engineName(r.request.engine)})${colon(locale).trimEnd()}`];
   for (const line of l.command.split('\n')) out.push(`  ${line}`);
   for (const n of l.notes) out.push(`  # ${n}`);
   return out;
@@ -121,7 +121,7 @@ export function renderText(r: SizingReport, locale: Locale = 'en', opts: { expla
   lines.push(`  ${s.atTarget(int(c.maxUsersAtTarget, locale), rate(c.targetTokensPerSecond), seconds(c.targetTimeToFirstTokenSeconds), c.bindingLimit)}`);
   if (r.fixes?.length) {
     lines.push('');
-    lines.push(`${locale === 'zh-CN' ? '购买前可先尝试' : 'Cheap fixes before buying'}${colon(locale).trimEnd()}`);
+    lines.push(`${isZh(locale) ? '购买前可先尝试' : 'Cheap fixes before buying'}${colon(locale).trimEnd()}`);
     for (const f of r.fixes) lines.push(`  ${f.fits ? '✅' : '➕'} ${f.change} — ${f.effect}`);
   }
   if (opts.instead?.length) {

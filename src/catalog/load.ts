@@ -52,6 +52,7 @@ export function modelFromEntry(e: ModelEntry): Architecture {
     id: e.id,
     name: e.name,
     extraParams: e.extraParams?.count,
+    extraParamsReplicated: e.extraParams?.replicated,
     publishedTotalParams: e.published.totalParams,
     publishedActiveParams: e.published.activeParams ?? undefined,
     hfRepo: e.hf.find((h) => /instruct|-it$|chat/i.test(h)) ?? e.hf[0],

@@ -26,7 +26,13 @@ export const ModelEntrySchema = z.object({
   }),
   /** Parameters outside the text decoder that the published count includes and that engines load (vision tower, projector). */
   extraParams: z
-    .object({ count: z.number().nonnegative(), what: z.string(), source: z.string() })
+    .object({
+      count: z.number().nonnegative(),
+      /** Of count, the parameters every tensor-parallel rank keeps whole (patch embedding, position table, norms, row-parallel biases); the rest is sharded. */
+      replicated: z.number().nonnegative().optional(),
+      what: z.string(),
+      source: z.string(),
+    })
     .optional(),
   /** Verbatim keys of config.json (the text_config for multimodal models, merged to the top level). */
   config: HfConfigSchema,

@@ -126,7 +126,7 @@ function routerBias(cfg: Cfg, modelType: string): boolean {
  */
 export function architectureFromConfig(
   rawCfg: Cfg,
-  meta: { id: string; name: string; extraParams?: number; publishedTotalParams?: number; publishedActiveParams?: number; hfRepo?: string; ollamaTag?: string; hfQuantConfig?: Cfg },
+  meta: { id: string; name: string; extraParams?: number; extraParamsReplicated?: number; publishedTotalParams?: number; publishedActiveParams?: number; hfRepo?: string; ollamaTag?: string; hfQuantConfig?: Cfg },
 ): Architecture {
   const cfg = flattenConfig(rawCfg);
   const rawType = String(cfg.model_type ?? 'llama');
@@ -244,7 +244,13 @@ export function architectureFromConfig(
   }
 
   for (const L of layerSpecs) pushLayerTensors(tensors, L, { cfg, modelType, hidden, heads, kvHeads, headDim, mla, indexer, linear, moe, denseIntermediate, attnBias, qkNorm, mlpMats, mlpBias, layerNormBias, qMul, ple });
-  if (meta.extraParams && meta.extraParams > 0) tensors.push({ kind: 'vision', part: 'vision', params: meta.extraParams, cols: 0 });
+  if (meta.extraParams && meta.extraParams > 0) {
+    // Vision / audio tower: vLLM and SGLang shard its linear layers over TP (ColumnParallel / RowParallel / QKVParallel in
+    // e.g. vLLM qwen2_5_vl.py, mm_encoder_tp_mode 'weights' by default); what every rank keeps whole is listed apart.
+    const whole = Math.min(meta.extraParams, meta.extraParamsReplicated ?? 0);
+    if (meta.extraParams > whole) tensors.push({ kind: 'vision', part: 'vision', params: meta.extraParams - whole, cols: 0 });
+    if (whole > 0) tensors.push({ kind: 'vision', part: 'vision_replicated', params: whole, cols: 0 });
+  }
 
   const partialRotary = num(cfg, 'partial_rotary_factor') ?? 1;
   const rotaryDim = mla ? mla.qkRopeHeadDim : num(cfg, 'rotary_dim') ?? Math.round(headDim * partialRotary);

@@ -75,8 +75,10 @@ function tpShare(t: Pick<TensorGroup, 'kind' | 'part'>, arch: Architecture, tp: 
   switch (t.kind) {
     case 'norm':
     case 'router':
-    case 'vision':
       return 1;
+    case 'vision':
+      // The tower's linear layers are sharded (vLLM / SGLang parallel linears); patch embedding, norms and row-parallel biases are not.
+      return t.part === 'vision_replicated' ? 1 : 1 / tp;
     case 'attention':
       if ((t.part === 'k' || t.part === 'v') && tp > arch.kvHeads) return 1 / arch.kvHeads; // replicated KV heads
       if (t.part === 'kv_a' || t.part === 'q_a') return 1; // MLA down-projections are replicated
@@ -124,7 +126,7 @@ export function computeWeights(arch: Architecture, q: QuantFormat, o: WeightOpti
         // Tied embeddings: the last stage builds its own lm_head copy.
         if (arch.tiedEmbeddings && o.pp > 1) perStage[o.pp - 1] += shard;
       } else perStage[o.pp - 1] += shard;
-    } else if (t.kind === 'vision') perStage[0] += bytes;
+    } else if (t.kind === 'vision') perStage[0] += o.tp === 1 ? bytes : bytes * tpShare(t, arch, o.tp);
     else perStage[o.pp - 1] += bytes; // final norm
   };
 

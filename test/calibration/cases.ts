@@ -103,7 +103,12 @@ export const CASES: CaseMapping[] = [
     metrics: { weights: 'weights_gib' },
     skip: { vllmKvGiB: 'start-up failed: the log prints a negative KV budget' },
   },
-  { id: 'vllm-16570-qwen25-vl-72b-4xa100-tp4', metrics: {}, skip: { all: NOT_IN_CATALOG('Qwen2.5-VL-72B') } },
+  {
+    id: 'vllm-16570-qwen25-vl-72b-4xa100-tp4',
+    input: { model: 'qwen2.5-vl-72b', gpu: 'a100-80gb', gpuCount: 4, tp: 4, engine: 'vllm@0.8' },
+    metrics: { weights: 'weights_gib' },
+    note: 'A100 memory size not stated; weights do not depend on it. The per-rank figure includes the ViT, which vLLM shards over TP (qwen2_5_vl.py parallel linears)',
+  },
   {
     id: 'vllm-17469-qwen3-30b-a3b-4xa10-tp4',
     input: { model: 'qwen3-30b-a3b', gpu: 'a10', gpuCount: 4, tp: 4, engine: 'vllm@0.8', context: 1024, overrides: { maxNumSeqs: 1 } },

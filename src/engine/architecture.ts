@@ -218,6 +218,10 @@ export function architectureFromConfig(
     if (attention === 'chunked' && !chunkSize) spec.attention = 'full';
     Object.assign(spec, layerAttentionShape(cfg, modelType, index, attention));
     if (kvSharedLayer(cfg, index, layers)) spec.kvShared = true;
+    if (modelType === 'mllama' && Array.isArray(cfg.cross_attention_layers) && (cfg.cross_attention_layers as unknown[]).map(Number).includes(index)) {
+      spec.attention = 'none';
+      spec.crossAttention = true;
+    }
     return spec;
   });
 
@@ -232,7 +236,9 @@ export function architectureFromConfig(
   // Qwen3-Next / Qwen3.5 full-attention layers fold an output gate into q_proj (2x).
   const qMul = modelType === 'qwen3_next' || cfg.attn_output_gate === true ? 2 : 1;
 
-  tensors.push({ kind: 'embedding', part: 'embd', params: vocab * hidden, cols: hidden });
+  // Llama 3.2 Vision's embedding has 8 rows more than the vocabulary (MllamaTextModel: vocab_size + 8, image tokens).
+  const embedRows = modelType === 'mllama' ? vocab + 8 : vocab;
+  tensors.push({ kind: 'embedding', part: 'embd', params: embedRows * hidden, cols: hidden });
   if (!tied) tensors.push({ kind: 'lmHead', part: 'output', params: vocab * hidden + (modelType === 'phi' ? vocab : 0), cols: hidden });
   tensors.push({ kind: 'norm', part: 'final_norm', params: hidden * layerNormBias, cols: 0 });
   // Gemma 3n / 4 small models: a per-layer token embedding (vocab_size_per_layer_input x layers x hidden_size_per_layer_input).
@@ -360,6 +366,15 @@ function pushLayerTensors(tensors: TensorGroup[], L: LayerSpec, c: LayerCtx): vo
     if (modelType === 'gpt_oss' || (modelType === 'mimo_v2' && L.attention === 'sliding' && cfg.add_swa_attention_sink_bias === true)) {
       tensors.push({ kind: 'norm', part: 'sinks', layer: i, params: heads, cols: 0 });
     }
+  } else if (L.crossAttention) {
+    // Llama 3.2 Vision cross-attention layer (MllamaCrossAttentionDecoderLayer): q/k/v/o of the text shapes, per-head
+    // q_norm / k_norm, and the two tanh gates (cross_attn_attn_gate, cross_attn_mlp_gate).
+    const hd = c.headDim;
+    tensors.push({ kind: 'attention', part: 'q', layer: i, params: hidden * heads * hd, cols: hidden });
+    tensors.push({ kind: 'attention', part: 'k', layer: i, params: hidden * c.kvHeads * hd, cols: hidden });
+    tensors.push({ kind: 'attention', part: 'v', layer: i, params: hidden * c.kvHeads * hd, cols: hidden });
+    tensors.push({ kind: 'attention', part: 'o', layer: i, params: heads * hd * hidden, cols: heads * hd });
+    tensors.push({ kind: 'norm', part: 'qk_norm', layer: i, params: 2 * hd + 2, cols: 0 });
   } else if (modelType === 'nemotron_nas' && nasBlock(cfg, i)?.attention?.replace_with_linear) {
     tensors.push({ kind: 'attention', part: 'linear_attn', layer: i, params: hidden * hidden, cols: hidden });
   }

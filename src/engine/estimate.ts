@@ -256,6 +256,13 @@ function mythNotes(req: SizingRequest, kvPerToken: number, notes: Note[]): void 
       params: { heads: a.indexer.heads, dim: a.indexer.headDim },
       message: `DeepSeek Sparse Attention: besides the MLA latent, every layer caches the lightning indexer's key (${a.indexer.headDim} fp8 + one fp32 scale = ${a.indexer.headDim + (a.indexer.headDim / 128) * 4} B per token); with kv fp8 the latent uses the 656-byte fp8_ds_mla layout.`,
     });
+  const cross = a.layerSpecs.filter((l) => l.crossAttention).length;
+  if (cross)
+    notes.push({
+      code: 'kv.cross',
+      params: { cross, layers: a.layers },
+      message: `${cross} of ${a.layers} layers cross-attend to the image: their K/V come from the image tiles once per request (not per token) and are not in the per-token KV figures; a request with an image adds them on top.`,
+    });
   const shared = a.layerSpecs.filter((l) => l.kvShared).length;
   if (shared) notes.push({ code: 'kv.shared', params: { shared, layers: a.layers }, message: `${shared} of ${a.layers} layers reuse an earlier layer's K/V (KV sharing) and cache nothing of their own.` });
   if (a.mtpParams > 0)

@@ -16,6 +16,7 @@ export function num(cfg: Cfg, ...keys: string[]): number | undefined {
 /** Text model types that share another type's decoder (multimodal wrappers, renamed releases). */
 export const TYPE_ALIASES: Record<string, string> = {
   qwen2_5_vl: 'qwen2',
+  mllama_text_model: 'mllama',
   qwen2_5_vl_text: 'qwen2',
   qwen3_vl_text: 'qwen3',
   qwen3_vl: 'qwen3',

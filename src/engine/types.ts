@@ -23,6 +23,11 @@ export interface LayerSpec {
   kEqV?: boolean;
   /** The layer reads another layer's KV cache (Gemma 3n / 4 KV sharing) and keeps none of its own. */
   kvShared?: boolean;
+  /**
+   * Cross-attention to the image encoder's states (Llama 3.2 Vision cross_attention_layers): its K/V come from the
+   * image tiles, once per request, not from the tokens, so it adds nothing per context token (attention is 'none').
+   */
+  crossAttention?: boolean;
   /** DeepSeek-V4 compressed attention: one cached entry per `compressRatio` tokens besides the sliding window (0 = window only). */
   compressRatio?: number;
 }

@@ -224,6 +224,7 @@ const zhNotes: Record<string, (p: P) => string> = {
   'kv.window': (p) => `${p.windowed}/${p.layers} 层使用滑动窗口/局部注意力（${p.window} tokens），只保留窗口内的 KV；只有其余 ${p.rest} 层随上下文增长。`,
   'kv.linear': (p) => `${p.linear}/${p.layers} 层是 ${p.mixer ?? 'Gated DeltaNet'}（线性注意力/状态空间），每个序列只有固定大小的状态；只有 ${p.rest} 层保留增长的 KV 缓存。`,
   'kv.dsa': (p) => `DeepSeek 稀疏注意力：除 MLA 潜向量外，每层还缓存 lightning indexer 的 key（${p.dim} 个 fp8 + 一个 fp32 缩放）；KV 为 fp8 时潜向量使用 656 字节的 fp8_ds_mla 布局。`,
+  'kv.cross': (p) => `${p.cross}/${p.layers} 层对图像做交叉注意力：其 K/V 来自图像切片，每个请求一次（不随 token 增长），不计入按 token 的 KV；带图请求另需这部分。`,
   'kv.shared': (p) => `${p.shared}/${p.layers} 层复用前面某层的 K/V（KV 共享），自身不缓存。`,
   'weights.mtp': (p) => `检查点还包含多 token 预测（MTP）层（${p.params} 参数）：只有开启投机解码（vLLM --speculative-config method mtp）时引擎才加载，这里未计入。`,
   'kv.rope': (p) => `RoPE 扩展（${p.type}）只改变位置编码，不改变每 token 的 KV 字节数：显存只随实际使用的上下文增长。`,

@@ -169,3 +169,19 @@ describe('DeepSeek-V4 compressed attention', () => {
     expect(model('deepseek-v4-flash').mtpParams).toBe(6_610_048_635 + 256);
   });
 });
+
+describe('Llama 3.2 Vision: cross-attention layers add no per-token KV', () => {
+  // Llama-3.2-11B-Vision text_config: 40 layers, cross_attention_layers [3, 8, ..., 38], 8 KV heads x head_dim 128 (4096 / 32).
+  it('32 self-attention layers x 2 x 8 x 128 x 2 B; the 8 cross layers cache the image once per request, not per token', () => {
+    const m = model('llama-3.2-11b-vision');
+    expect(m.layerSpecs.filter((l) => l.crossAttention).map((l) => l.index)).toEqual([3, 8, 13, 18, 23, 28, 33, 38]);
+    expect(kvSpec(m, 2, 1, false).bytesPerTokenModel).toBe(32 * 2 * 8 * 128 * 2);
+  });
+  it('a cross layer holds q/k/v/o of the text shapes, q_norm / k_norm (128 each) and two gates', () => {
+    const m = model('llama-3.2-11b-vision');
+    const layer3 = m.tensors.filter((t) => t.layer === 3 && (t.kind === 'attention' || t.part === 'qk_norm')).reduce((a, t) => a + t.params, 0);
+    expect(layer3).toBe(2 * 4096 * 4096 + 2 * 4096 * 1024 + 2 * 128 + 2);
+    // The embedding has 8 image-token rows more than the 128256-token vocabulary (MllamaTextModel: vocab_size + 8).
+    expect(m.tensors.find((t) => t.part === 'embd')!.params).toBe((128256 + 8) * 4096);
+  });
+});

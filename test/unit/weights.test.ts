@@ -77,3 +77,16 @@ describe('weights by format', () => {
     expect(r.perGpu.weightsBytes / GiB).toBeCloseTo(14.99, 2);
   });
 });
+
+describe('vision towers under tensor parallelism', () => {
+  it('vLLM shards the ViT linear layers over TP; patch embedding, norms and row-parallel biases stay whole on every rank', () => {
+    // Qwen2.5-VL-72B extraParams: 704,573,696 parameters, 1,678,592 of them replicated (catalog entry, from vision_config).
+    const m = model('qwen2.5-vl-72b');
+    const w1 = computeWeights(m, q('bf16'), plain, false);
+    const w4 = computeWeights(m, q('bf16'), { ...plain, tp: 4 }, false);
+    expect(w1.byKind.vision).toBe(704_573_696 * 2);
+    const vision4 = ((704_573_696 - 1_678_592) / 4 + 1_678_592) * 2;
+    // The rest of rank 0 is the decoder's own TP4 share (Qwen2.5-72B has the same decoder shapes).
+    expect(w4.perGpuBytes).toBeCloseTo(computeWeights(model('qwen2.5-72b'), q('bf16'), { ...plain, tp: 4 }, false).perGpuBytes + vision4, -1);
+  });
+});

@@ -3,7 +3,7 @@
 // and follow-ups go through the webhook REST routes. Stateless, so it scales as plain replicas.
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { APIInteraction, APIInteractionResponse } from 'discord-api-types/v10';
 import type { Command } from '../../commands/types.ts';
 import { DiscordRest, type RestOptions } from './api.ts';
@@ -24,6 +24,14 @@ export const HEADERS_TIMEOUT_MS = 4_000;
 export const REPLAY_CACHE_SIZE = 20_000;
 /** On stop, in-flight answers get this long to finish (main.ts exits 1 if stopping takes longer than 10 s). */
 export const DRAIN_MS = 8_000;
+/**
+ * While stopping, the endpoint keeps listening until no connection or request has arrived for this long (and at
+ * least this long after the signal), so connections already in the kernel's accept backlog, or opened as the
+ * signal came, are answered ("restarting", PONG, 503) instead of reset when the listening socket closes.
+ */
+export const DRAIN_QUIET_MS = 250;
+/** Retry-After (seconds) on the 503 that non-interaction requests (health checks) get while stopping. */
+export const RESTART_RETRY_AFTER_S = 5;
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 export interface HttpOptions {
@@ -51,7 +59,12 @@ export interface HttpBot {
   dispatcher: Dispatcher;
   /** In flight right now. */
   inFlight(): number;
-  stop(drainMs?: number): Promise<void>;
+  /**
+   * Stop: keep answering every request that arrives (interactions get the localized "restarting" line, PING
+   * gets PONG, anything else 503 + Retry-After) while in-flight answers finish, until a quiet moment; then
+   * stop listening and close each connection once its answer is sent. All within drainMs.
+   */
+  stop(drainMs?: number, quietMs?: number): Promise<void>;
 }
 
 /** Hex public key from the Developer Portal -> KeyObject (raw 32 bytes wrapped as SPKI DER). */
@@ -187,12 +200,31 @@ export async function startHttp(opts: HttpOptions): Promise<HttpBot> {
 
   const nowS = opts.nowSeconds ?? (() => Date.now() / 1000);
   const answered = new SeenIds();
+  // Connections and their state, for a stop that never resets one: busy = requests being answered on it.
+  const sockets = new Map<Socket, { busy: number; idleSince: number }>();
+  let lastArrival = 0;
+  let draining = false;
   // Node checks request/header deadlines every connectionsCheckingInterval (30 s by default): check every 500 ms,
   // so a 1-byte-per-second body or unfinished headers are cut within a second of their deadline (408).
   const server = createServer({ connectionsCheckingInterval: 500, requestTimeout: opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, headersTimeout: opts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS, keepAliveTimeout: 5_000 }, (req, res) => {
     void handleRequest(req, res).catch((err: unknown) => {
       log.error({ err }, 'request failed');
       if (!res.headersSent) void sendJson(res, 500, { error: 'internal error' });
+    });
+  });
+  server.on('connection', (socket: Socket) => {
+    lastArrival = Date.now();
+    sockets.set(socket, { busy: 0, idleSince: lastArrival });
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    lastArrival = Date.now();
+    const state = sockets.get(req.socket);
+    if (!state) return;
+    state.busy++;
+    res.once('close', () => {
+      state.busy--;
+      state.idleSince = Date.now();
     });
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
@@ -205,6 +237,16 @@ export async function startHttp(opts: HttpOptions): Promise<HttpBot> {
   });
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (draining) {
+      // Every answer while stopping closes its connection, so the client's next request opens a new one (to a
+      // replica that is up). Health checks and anything that is not an interaction: 503, come back later.
+      res.setHeader('connection', 'close');
+      if (req.method !== 'POST') {
+        req.resume();
+        res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': String(RESTART_RETRY_AFTER_S) }).end('restarting');
+        return;
+      }
+    }
     if (req.method === 'GET' && req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;
@@ -290,15 +332,27 @@ export async function startHttp(opts: HttpOptions): Promise<HttpBot> {
     url: `http://${shownHost}:${port}/`,
     dispatcher,
     inFlight: () => pending.size,
-    async stop(drainMs = DRAIN_MS) {
-      // Stop taking work: no new connections; requests still arriving get a polite "restarting" answer.
-      dispatcher.drain();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      // Finish what is in flight (answers, deferred edits), within a bound.
-      const inFlight = pending.size;
+    async stop(drainMs = DRAIN_MS, quietMs = DRAIN_QUIET_MS) {
+      // 1. Stop taking work but keep listening: whatever arrives now is answered at once (dispatcher.drain(): the
+      //    "restarting" line; PONG; 503 for the rest) while in-flight answers and deferred edits finish.
       const t0 = Date.now();
-      await Promise.race([Promise.allSettled([...pending]), new Promise((r) => setTimeout(r, drainMs).unref())]);
+      const deadline = t0 + drainMs;
+      const inFlight = pending.size;
+      draining = true;
+      dispatcher.drain();
+      lastArrival = Math.max(lastArrival, t0);
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
+      while (Date.now() < deadline && (pending.size > 0 || Date.now() - lastArrival < quietMs)) await sleep(Math.min(25, quietMs));
+      // 2. Stop listening right after a poll phase (setImmediate), so connections already queued were accepted.
+      await new Promise((r) => setImmediate(r));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // 3. Each connection closes after its answer (connection: close); idle ones (keep-alive, or accepted with
+      //    no request yet) get quietMs to send one, then are ended.
+      while (Date.now() < deadline && (sockets.size > 0 || pending.size > 0)) {
+        const now = Date.now();
+        for (const [socket, state] of sockets) if (state.busy === 0 && now - state.idleSince >= quietMs) socket.end();
+        await sleep(Math.min(25, quietMs));
+      }
       log.info({ inFlight, left: pending.size, ms: Date.now() - t0 }, 'stopped');
       server.closeAllConnections();
       await closed;

@@ -1,7 +1,6 @@
 // The HTTP interactions endpoint, signed with a generated Ed25519 key pair the way Discord signs:
 // X-Signature-Ed25519 over X-Signature-Timestamp + raw body. The stand-in delivers interactions and checks
 // the HTTP response as the initial callback; follow-ups and edits go to it over REST.
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import type { Command } from '../../commands/types.ts';
 import { startHttp, type HttpBot } from '../../src/discord/http.ts';
 import { silentLogger } from '../../src/discord/log.ts';
 import { FakeDiscord } from '../fake-discord/index.ts';
+import { keyPair, rawRequest, signedHeaders } from '../helpers/signed.ts';
 
 const registry = fileURLToPath(new URL('../../commands/index.ts', import.meta.url));
 const hasRegistry = existsSync(registry);
@@ -37,19 +37,7 @@ const local: Command[] = [
   },
 ];
 
-function keyPair(): { publicHex: string; privateKey: KeyObject } {
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const spki = publicKey.export({ format: 'der', type: 'spki' });
-  return { publicHex: spki.subarray(spki.length - 32).toString('hex'), privateKey };
-}
-
-function signed(privateKey: KeyObject, body: string, timestamp = Math.floor(Date.now() / 1000).toString()) {
-  return {
-    'content-type': 'application/json',
-    'x-signature-timestamp': timestamp,
-    'x-signature-ed25519': sign(null, Buffer.from(timestamp + body), privateKey).toString('hex'),
-  };
-}
+const signed = signedHeaders;
 
 describe('e2e: HTTP interactions endpoint', () => {
   let fake: FakeDiscord;
@@ -152,5 +140,50 @@ describe('e2e: HTTP interactions endpoint', () => {
     const ac = await fake.deliverHttp(bot.url, fake.autocompleteInteraction('size', { model: 'llama' }, 'model'), keys.privateKey);
     expect(ac.callbackType).toBe(8);
     expect(ac.choices!.length).toBeLessThanOrEqual(25);
+  });
+});
+
+describe('e2e: HTTP endpoint while stopping (SIGTERM drain)', () => {
+  it('keeps answering until in-flight work is done: interactions told to ask again (localized, ephemeral), PING -> PONG, the rest 503 + Retry-After, every answer closing its connection; then stops listening', async () => {
+    const keys = keyPair();
+    const fake = await FakeDiscord.start();
+    fake.registerCommands(local.map((c) => ({ ...c.definition, integration_types: [0, 1], contexts: [0, 1, 2] })), fake.guildId);
+    const bot = await startHttp({ publicKey: keys.publicHex, port: 0, host: '127.0.0.1', apiBase: fake.apiBase, commands: local, log: silentLogger() });
+    try {
+      const fresh = { freshConnection: true, timeoutMs: 5000 };
+      const inFlight = fake.deliverHttp(bot.url, fake.chatInput('slowhello'), keys.privateKey, fresh);
+      await sleep(100);
+      const t0 = performance.now();
+      const stopped = bot.stop(5000, 150);
+      const [health, other, ping, en, zh] = await Promise.all([
+        rawRequest(bot.url, { method: 'GET', path: 'healthz' }),
+        rawRequest(bot.url, { method: 'GET' }),
+        fake.deliverHttp(bot.url, fake.pingInteraction(), keys.privateKey, fresh),
+        fake.deliverHttp(bot.url, fake.chatInput('hello'), keys.privateKey, fresh),
+        fake.deliverHttp(bot.url, fake.chatInput('hello', {}, { locale: 'zh-CN' }), keys.privateKey, fresh),
+      ]);
+      for (const r of [health, other]) {
+        expect('error' in r ? r.error : r.status).toBe(503);
+        if (!('error' in r)) {
+          expect(r.headers['retry-after']).toBe('5');
+          expect(r.headers.connection).toBe('close');
+        }
+      }
+      expect(ping.callbackType).toBe(1);
+      expect(en.ephemeral).toBe(true);
+      expect(en.answer?.content).toMatch(/^Headroom is restarting/);
+      expect(zh.answer?.content).toMatch(/^Headroom 正在重启/);
+      // The one in flight is answered in full (deferred, then edited) before the stop completes.
+      const slow = await inFlight;
+      expect(slow.answer?.content).toBe('slow hello');
+      await stopped;
+      expect(performance.now() - t0).toBeLessThan(5000);
+      expect(bot.server.listening).toBe(false);
+      expect(bot.inFlight()).toBe(0);
+      expect(fake.takeViolations()).toEqual([]);
+    } finally {
+      if (bot.server.listening) await bot.stop(100, 10);
+      await fake.close();
+    }
   });
 });

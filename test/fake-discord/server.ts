@@ -4,7 +4,7 @@
 // limits, bot-token auth), records everything, and lets a test deliver interactions and read what the bot
 // answered, with timing.
 import { createHash, randomBytes, sign, type KeyObject } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Worker } from 'node:worker_threads';
 import type {
   APIApplicationCommandOption,
@@ -160,6 +160,23 @@ export interface SendOptions {
   timeoutMs?: number;
   /** After the answer is complete, keep listening this long for stray extra requests. */
   settleMs?: number;
+  /** HTTP delivery: POST on a new connection of its own (no keep-alive pool), as a fresh connection from Discord. */
+  freshConnection?: boolean;
+}
+
+/** POST on a new TCP connection; resolves like fetch's essentials, rejects with the socket error (ECONNRESET, …). */
+function postFresh(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<{ status: number; contentType: string; raw: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', headers, agent: false, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), raw: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** Absolute milliseconds, comparable between the main thread and the front-door worker. */
@@ -747,20 +764,21 @@ export class FakeDiscord {
     const body = JSON.stringify(interaction);
     const timestamp = Math.floor(Date.now() / 1000).toString();
     const signature = sign(null, Buffer.from(timestamp + body), privateKey).toString('hex');
-    const res = await fetch(endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp, 'user-agent': 'Discord-Interactions/1.0 (+https://discord.com)' },
-      body,
-      signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
-    });
-    const raw = Buffer.from(await res.arrayBuffer());
+    const headers = { 'content-type': 'application/json', 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp, 'user-agent': 'Discord-Interactions/1.0 (+https://discord.com)' };
+    let res: { status: number; contentType: string; raw: Buffer };
+    if (o.freshConnection) res = await postFresh(endpoint, headers, body, o.timeoutMs ?? 10_000);
+    else {
+      const r = await fetch(endpoint, { method: 'POST', headers, body, signal: AbortSignal.timeout(o.timeoutMs ?? 10_000) });
+      res = { status: r.status, contentType: r.headers.get('content-type') ?? '', raw: Buffer.from(await r.arrayBuffer()) };
+    }
+    const raw = res.raw;
     const at = now() - state.dispatchedAt;
     if (res.status !== 200) {
       state.events.push({ kind: 'http-response', at, status: res.status, files: [], error: { code: res.status, message: raw.toString('utf8').slice(0, 200) } });
       this.violate({ kind: 'protocol', interactionId: interaction.id, message: `endpoint answered HTTP ${res.status}` });
     } else {
       try {
-        const { body: parsed, files } = await this.parseBody(res.headers.get('content-type') ?? '', raw);
+        const { body: parsed, files } = await this.parseBody(res.contentType, raw);
         this.applyCallback(state, parsed, files, 'http-response', 'POST', '/interactions/{interaction_id}/{interaction_token}/callback', now());
       } catch (err) {
         const fail = err instanceof HttpFail ? err : discordError(400, 50109, (err as Error).message);

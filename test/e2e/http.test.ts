@@ -51,6 +51,7 @@ describe('e2e: HTTP interactions endpoint', () => {
     const real = hasRegistry ? ((await import(/* @vite-ignore */ pathToFileURL(registry).href)) as { commands: Command[] }).commands : [];
     commands = [...local, ...real];
     fake.registerCommands(commands.map((c) => ({ ...c.definition, integration_types: [0, 1], contexts: [0, 1, 2] })), fake.guildId);
+    await Promise.all(commands.map((c) => c.warm?.())); // as main.ts does before taking traffic
     bot = await startHttp({ publicKey: keys.publicHex, port: 0, host: '127.0.0.1', apiBase: fake.apiBase, commands, log: silentLogger() });
   });
   afterEach(() => {

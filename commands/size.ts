@@ -17,7 +17,7 @@ import type { Command, CommandContext, Reply } from './types.ts';
 
 export const CHART_NAME = 'headroom.png';
 
-export const SIZE_KEYS = ['model', 'gpu', 'users', 'context', 'quant', 'kv', 'engine', 'tp', 'pp', 'util', 'avgcontext', 'tps', 'ttft', 'host'] as const;
+export const SIZE_KEYS = ['model', 'gpu', 'users', 'context', 'quant', 'kv', 'engine', 'tp', 'pp', 'util', 'avgcontext', 'tps', 'ttft', 'host', 'spec', 'accept'] as const;
 
 export function describeRequest(opts: SizeOptions): string {
   return `/size ${SIZE_KEYS.filter((k) => opts[k]?.trim()).map((k) => `${k}:${safeText(opts[k]!.trim(), 60)}`).join(' ')}`;
@@ -124,6 +124,18 @@ export const size: Command = {
       { type: ApplicationCommandOptionType.Number, name: 'tps', ...loc('size.tps'), min_value: 0.1, max_value: 10000 },
       { type: ApplicationCommandOptionType.String, name: 'ttft', ...loc('size.ttft'), max_length: 20 },
       { type: ApplicationCommandOptionType.String, name: 'host', ...loc('size.host'), max_length: 40 },
+      {
+        type: ApplicationCommandOptionType.String,
+        name: 'spec',
+        ...loc('size.spec'),
+        max_length: 20,
+        choices: [
+          { name: 'off', value: 'off' },
+          { name: 'mtp (the model’s own MTP layers)', name_localizations: { 'zh-CN': 'mtp（模型自带的 MTP 层）' }, value: 'mtp' },
+          { name: 'eagle3 (EAGLE-3 draft head)', name_localizations: { 'zh-CN': 'eagle3（EAGLE-3 草稿头）' }, value: 'eagle3' },
+        ],
+      },
+      { type: ApplicationCommandOptionType.String, name: 'accept', ...loc('size.accept'), max_length: 12 },
       { type: ApplicationCommandOptionType.Attachment, name: 'config', ...loc('size.config') },
     ],
   },

@@ -13,7 +13,9 @@ import {
   HostEntrySchema,
   ModelEntrySchema,
   QuantCatalogSchema,
+  SpeculativeCatalogSchema,
   type GpuEntry,
+  type SpeculativeCatalog,
   type HostEntry,
   type ModelEntry,
   type QuantEntry,
@@ -31,6 +33,8 @@ export interface LoadedCatalogs extends Catalogs {
   /** What teams ask about most (catalogs/popular.yaml): ids, most asked first. */
   popular: Popular;
   hostEntries: HostEntry[];
+  /** catalogs/speculative.yaml: MTP acceptance per model family, EAGLE-3 drafts (src/catalog/speculative.ts). */
+  speculative: SpeculativeCatalog;
 }
 
 export const PopularSchema = z.object({ gpus: z.array(z.string()).default([]), models: z.array(z.string()).default([]) });
@@ -114,12 +118,16 @@ export function loadCatalogs(dir = CATALOG_DIR): LoadedCatalogs {
   if (!popular.success) throw new Error(formatZod('popular.yaml', popular.error));
   const hosts = z.array(HostEntrySchema).safeParse(readYaml(dir, 'hosts.yaml'));
   if (!hosts.success) throw new Error(formatZod('hosts.yaml', hosts.error));
+  const speculative = SpeculativeCatalogSchema.safeParse(existsSync(join(dir, 'speculative.yaml')) ? readYaml(dir, 'speculative.yaml') : { mtp: [], eagle3: [] });
+  if (!speculative.success) throw new Error(formatZod('speculative.yaml', speculative.error));
 
   const modelMap = new Map<string, Architecture>();
   for (const e of models.data) {
     if (modelMap.has(e.id)) throw new Error(`models.yaml: duplicate id ${e.id}`);
     modelMap.set(e.id, modelFromEntry(e));
   }
+  for (const e of speculative.data.mtp) for (const id of e.models) if (!modelMap.has(id)) throw new Error(`speculative.yaml: mtp names unknown model ${id}`);
+  for (const e of speculative.data.eagle3) if (!modelMap.has(e.model)) throw new Error(`speculative.yaml: eagle3 names unknown model ${e.model}`);
   const gpuMap = new Map<string, Gpu>();
   const ids = new Set<string>();
   for (const e of gpus.data) {
@@ -147,6 +155,7 @@ export function loadCatalogs(dir = CATALOG_DIR): LoadedCatalogs {
     quantEntries: quant.data.weights,
     prices,
     popular: popular.data,
+    speculative: speculative.data,
   };
 }
 

@@ -1,5 +1,6 @@
 // Parse option values people type into a SizingRequest, with one clear error (and "did you mean") per bad value.
 // Never throws on user input: every path returns a Result.
+import { parseSpec } from './speculative.ts';
 import { ArchitectureError, architectureFromConfig } from '../engine/architecture.ts';
 import { engineProfile, needsCuda } from '../engine/engines/index.ts';
 import { storedWeights, type RawTensor } from '../engine/stored.ts';
@@ -226,7 +227,7 @@ function kvAliases(id: string): string[] {
   return { bf16: ['auto', 'bfloat16'], fp16: ['f16', 'float16', 'half'], fp8: ['fp8_e4m3', 'fp8_e5m2', 'f8', 'float8'], q8_0: ['q8'], q4_0: ['q4'] }[id] ?? [];
 }
 
-export type SizeOptions = Partial<Record<'model' | 'gpu' | 'users' | 'context' | 'quant' | 'kv' | 'engine' | 'tp' | 'pp' | 'util' | 'avgcontext' | 'host' | 'tps' | 'ttft', string>>;
+export type SizeOptions = Partial<Record<'model' | 'gpu' | 'users' | 'context' | 'quant' | 'kv' | 'engine' | 'tp' | 'pp' | 'util' | 'avgcontext' | 'host' | 'tps' | 'ttft' | 'spec' | 'accept', string>>;
 
 /** A model that is not a catalog entry: an attached config.json, or a Hub checkpoint (config + stored tensors). */
 export interface ModelInput {
@@ -420,6 +421,11 @@ export function buildRequest(opts: SizeOptions, cat: LoadedCatalogs, config?: Mo
     targetTtftSeconds = r.value;
   } else defaulted.ttft = true;
 
+  // speculative decoding (speculative.ts)
+  const specR = parseSpec(cat, model, engine.id, opts.spec, opts.accept);
+  if (!specR.ok) return specR;
+  const spec = specR.value;
+
   const source: ModelSource = config ? (config.source ?? { kind: 'attachment' }) : { kind: 'catalog' };
-  return ok({ model, gpu, gpuCount: g.count, users, contextTokens, quant, kvDtype, engine, tp, pp, util, host, targetTps, targetTtftSeconds, defaulted, source, ...(avgContextTokens ? { avgContextTokens } : {}) });
+  return ok({ model, gpu, gpuCount: g.count, users, contextTokens, quant, kvDtype, engine, tp, pp, util, host, targetTps, targetTtftSeconds, defaulted, source, ...(avgContextTokens ? { avgContextTokens } : {}), ...(spec ? { spec } : {}) });
 }

@@ -226,3 +226,27 @@ export const HostEntrySchema = z.object({
   source: sources,
 });
 export type HostEntry = z.infer<typeof HostEntrySchema>;
+
+/** Speculative decoding data (catalogs/speculative.yaml): MTP acceptance per model family, EAGLE-3 draft heads. */
+export const SpeculativeCatalogSchema = z.object({
+  mtp: z.array(
+    z.object({
+      models: z.array(z.string()).min(1),
+      acceptance: z.number().gt(0).lt(1),
+      tokens: z.number().int().positive(),
+      source: sources,
+    }),
+  ),
+  eagle3: z.array(
+    z.object({
+      model: z.string(),
+      repo: z.string().regex(/^[\w.\-]+\/[\w.\-]+$/),
+      draftVocab: z.number().int().positive(),
+      intermediate: z.number().int().positive().optional(),
+      acceptanceLength: z.number().gt(1),
+      tokens: z.number().int().positive(),
+      source: sources,
+    }),
+  ),
+});
+export type SpeculativeCatalog = z.infer<typeof SpeculativeCatalogSchema>;

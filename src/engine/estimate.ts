@@ -83,6 +83,7 @@ function profileInput(req: SizingRequest, engines: EngineCatalog, opts: Estimate
     context: req.contextTokens,
     util: req.util,
     explain,
+    ...(req.spec ? { spec: req.spec } : {}),
     overrides: opts.overrides,
   };
 }
@@ -265,7 +266,7 @@ function mythNotes(req: SizingRequest, kvPerToken: number, notes: Note[]): void 
     });
   const shared = a.layerSpecs.filter((l) => l.kvShared).length;
   if (shared) notes.push({ code: 'kv.shared', params: { shared, layers: a.layers }, message: `${shared} of ${a.layers} layers reuse an earlier layer's K/V (KV sharing) and cache nothing of their own.` });
-  if (a.mtpParams > 0)
+  if (a.mtpParams > 0 && req.spec?.method !== 'mtp')
     notes.push({
       code: 'weights.mtp',
       params: { params: `${(a.mtpParams / 1e9).toFixed(2)}B` },
@@ -539,6 +540,25 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
       outputTokens: perf.outputTokens,
       hostBytesPerStep: clampInt(perf.hostBytesPerStep),
     },
+    ...(ev.spec && perf.withoutSpec
+      ? {
+          speculative: {
+            method: ev.spec.method,
+            draftTokens: ev.spec.tokens,
+            acceptanceRate: Math.round(ev.spec.acceptance * 10000) / 10000,
+            acceptanceLength: round2(ev.spec.acceptLength),
+            acceptanceKind: ev.spec.acceptanceKind,
+            acceptanceSource: ev.spec.acceptanceSource,
+            ...(ev.spec.repo ? { draftRepo: ev.spec.repo } : {}),
+            draftParams: clampInt(ev.spec.draftParams),
+            draftWeightsBytesPerGpu: clampInt(ev.spec.draftBytesPerGpu),
+            draftKvBytesPerTokenPerGpu: clampInt(ev.spec.kvBytesPerTokenPerRank),
+            withoutTokensPerSecondPerUser: round2(perf.withoutSpec.perUser),
+            withoutTokensPerSecondTotal: round2(perf.withoutSpec.total),
+            withoutSingleUserTokensPerSecond: round2(perf.withoutSpec.singleUser),
+          },
+        }
+      : {}),
     cost: costOf(req.gpu, req.gpuCount, perf.decodeTokensPerSecondTotal, opts.explain ? steps : undefined),
     source: req.source ?? { kind: 'catalog' },
     // A model read from the Hub is served from that repo.
@@ -581,6 +601,33 @@ function speedNotes(req: SizingRequest, ev: LayoutEval, m: SpeedModel, perf: Per
       code: 'perf.host',
       params: { host: host?.name ?? 'default host', gbs: host?.bandwidthGBs ?? 0, gib: +(perf.hostBytesPerStep / GiB).toFixed(2) },
       message: `${m.expertsOnHost ? 'Routed experts' : 'Layers'} in host RAM: each decode step reads ${(perf.hostBytesPerStep / GiB).toFixed(2)} GiB at ${host ? `${host.bandwidthGBs} GB/s (${host.name}${req.defaulted.host ? ', the default; set host:' : ''})` : 'host bandwidth'}, which sets the speed; prefill ${m.engine === 'ktransformers' ? 'multiplies the experts on the CPU' : 'copies them to the GPU over PCIe for every 512-token batch'}.`,
+    });
+  }
+  if (ev.spec && perf.withoutSpec) {
+    const sp = ev.spec;
+    const what = sp.method === 'mtp' ? 'the model’s own MTP layer' : `the EAGLE-3 draft ${sp.repo}`;
+    const acc = sp.acceptanceKind === 'given' ? 'as given (accept:)' : sp.acceptanceKind === 'borrowed' ? 'borrowed from DeepSeek-V3 (no figure published for this model; set accept:)' : 'published';
+    notes.push({
+      code: 'perf.spec',
+      params: {
+        method: sp.method,
+        draft: sp.repo ?? 'mtp',
+        k: sp.tokens,
+        accept: Math.round(sp.acceptance * 100),
+        length: sp.acceptLength.toFixed(2),
+        kind: sp.acceptanceKind,
+        perUser: perf.decodeTokensPerSecondPerUser.toFixed(1),
+        perUserWithout: perf.withoutSpec.perUser.toFixed(1),
+        single: perf.singleUserTokensPerSecond.toFixed(0),
+        singleWithout: perf.withoutSpec.singleUser.toFixed(0),
+        weights: fmtBytes(sp.draftBytesPerGpu),
+        kvPerToken: fmtBytes(sp.kvBytesPerTokenPerRank),
+      },
+      message:
+        `Speculative decoding with ${what}: ${sp.tokens} drafted token${sp.tokens > 1 ? 's' : ''} per step, each accepted ${Math.round(sp.acceptance * 100)} % of the time (${acc}), so a verify step yields ${sp.acceptLength.toFixed(2)} tokens on average; ` +
+        `the verify step runs ${sp.tokens + 1} tokens per user and the draft ${sp.tokens} pass${sp.tokens > 1 ? 'es' : ''}, so the gain shrinks as the batch grows. ` +
+        `${perf.decodeTokensPerSecondPerUser.toFixed(1)} tok/s per user with it, ${perf.withoutSpec.perUser.toFixed(1)} without (one user alone: ${perf.singleUserTokensPerSecond.toFixed(0)} vs ${perf.withoutSpec.singleUser.toFixed(0)}). ` +
+        `It costs ${fmtBytes(sp.draftBytesPerGpu)} of weights per GPU and ${fmtBytes(sp.kvBytesPerTokenPerRank)} of KV per cached token.`,
     });
   }
   if (ev.pp > 1 && (req.engine.id === 'llamacpp' || req.engine.id === 'ollama'))

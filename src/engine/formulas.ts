@@ -286,6 +286,26 @@ export const F = {
   timePerToken: f('perf.tpot', 'seconds per output token of one user under load (each step advances decodes of batch sequences)', 'stepSeconds * batch / decodes', 's'),
   servedRate: f('perf.total', 'output tokens/s of one replica: requests in flight x answer length / (first-token wait + answer time)', 'inFlight * outputTokens / (ttft + outputTokens * timePerToken)', 'tok/s'),
 
+  // ---- speculative decoding (speculative.ts): k drafted tokens, verified in one step of k + 1 tokens per sequence
+  specAcceptLength: f('spec.acceptLength', 'tokens one verify step yields on average: a chain of k drafted tokens, each accepted with probability alpha once the one before it was, plus the token the verify step itself produces', '(1 - alpha ^ (k + 1)) / (1 - alpha)', 'tokens'),
+  specEagle3Params: f(
+    'spec.eagle3Params',
+    'parameters of an EAGLE-3 draft head: fc (3 hidden -> hidden), attention whose q/k/v read 2 x hidden, one MLP, an lm_head over the draft vocabulary, norms (the embedding is the target’s)',
+    '3 * hidden * hidden + 2 * hidden * (heads + 2 * kvHeads) * headDim + heads * headDim * hidden + 3 * hidden * intermediate + hidden * draftVocab + 4 * hidden',
+    'params',
+  ),
+  specDraftBytes: f('spec.draftBytes', 'draft weights on one GPU (split like the target over tensor parallelism)', 'draftBytes / tp', 'bytes', ['draftBytes']),
+  specDraftStep: f(
+    'spec.draftStep',
+    'seconds of one draft pass: its layers’ fixed cost + the slower of reading the draft layer and lm_head and multiplying them + reading the draft layer’s KV + its all-reduces',
+    'draftLayers * layerSeconds + max(readBytes / (bandwidth * memEff), flops / (peakFlops * computeEff)) + kvBytes / (bandwidth * memEff) + commSeconds',
+    's',
+    ['readBytes', 'kvBytes'],
+  ),
+  specStepTokens: f('spec.stepTokens', 'tokens in one verify step under load: each decoding sequence brings k + 1 tokens to verify and the prefill of acceptLength x prompt/output tokens, within the per-step budget', 'min(budget, batch * (verifyTokens + acceptLength * ratio))', 'tokens'),
+  specCycle: f('spec.cycle', 'seconds of one speculative cycle: the verify step + k draft passes', 'verifySeconds + k * draftSeconds', 's'),
+  specTpot: f('spec.tpot', 'seconds per output token of one user with speculation (each cycle advances the decoding sequences by acceptLength tokens)', 'cycleSeconds * batch / (sequences * acceptLength)', 's'),
+
   // ---- cost (prices from catalogs/prices.yaml, power from gpus.yaml tdpW)
   costPerHour: f('cost.perHour', 'cloud rent for the GPUs, USD per hour', 'gpus * perGpuHourUsd', 'usd'),
   costPurchase: f('cost.purchase', 'purchase price of the GPUs, USD', 'gpus * perGpuUsd', 'usd'),

@@ -6,6 +6,7 @@ import { engineProfile } from './engines/index.ts';
 import type { LayoutEval, ProfileInput, StageEval } from './engines/types.ts';
 import type { QuantFormat } from './types.ts';
 import { computeWeights } from './weights.ts';
+import { draftKvLayer, specPlan } from './speculative.ts';
 
 export type { LayoutEval, ProfileInput, StageEval } from './engines/types.ts';
 export { cmpVersion, resolveVllmRelease } from './engines/vllm.ts';
@@ -30,6 +31,19 @@ export function evaluateLayout(inp: ProfileInput, tp: number, pp: number, replic
 
   const weights = computeWeights(arch, quant, { tp, pp, dtypeBits: 8 * d, ...profile.weightOptions(inp, tp, pp, d, s), ...(dp > 1 ? { attentionTp } : {}) }, inp.explain);
   if (inp.explain) steps.push(...weights.steps);
+
+  // Speculative decoding: the draft (MTP layers or an EAGLE-3 head) sits with the last stage, split like the
+  // target over TP, and its attention layer caches KV like one more layer of the model.
+  const spec = inp.spec ? specPlan(arch, quant, inp.spec, tp, d, kv, s) : undefined;
+  if (spec) {
+    weights.perStage[pp - 1] += spec.draftBytesPerGpu;
+    weights.perGpuBytes = Math.max(...weights.perStage);
+    const extra = draftKvLayer(arch, kv, spec);
+    if (extra) {
+      kv.layers.push(extra);
+      weights.stageLayers[pp - 1] = [...weights.stageLayers[pp - 1], extra.layer];
+    }
+  }
 
   const plan = profile.budget({ inp, tp, pp, dp, dtypeBytes: d, kv, weights, steps: s });
   const budget = plan.budget;
@@ -71,6 +85,7 @@ export function evaluateLayout(inp: ProfileInput, tp: number, pp: number, replic
     kvStageBytes,
     settings: plan.settings,
     speed: profile.speed,
+    ...(spec ? { spec } : {}),
     notes: plan.notes,
     steps,
   };

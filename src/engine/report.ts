@@ -141,6 +141,30 @@ export const SizingReportSchema = z.object({
     /** Bytes read from host RAM per decode step (offloaded experts or layers). */
     hostBytesPerStep: bytes,
   }),
+  /** Speculative decoding (spec: option): the draft, its acceptance and source, the speed without it, and the memory it costs. */
+  speculative: z
+    .object({
+      method: z.enum(['mtp', 'eagle3']),
+      /** Tokens drafted per verify step (k). */
+      draftTokens: z.number().int().positive(),
+      /** Per-token acceptance of the chain draft. */
+      acceptanceRate: z.number().gt(0).lt(1),
+      /** Expected tokens per verify step: (1 - a^(k+1)) / (1 - a). */
+      acceptanceLength: z.number().positive(),
+      acceptanceKind: z.enum(['published', 'given', 'borrowed']),
+      acceptanceSource: z.string(),
+      draftRepo: z.string().optional(),
+      draftParams: z.number().nonnegative(),
+      /** Draft weights on one GPU of the last stage. */
+      draftWeightsBytesPerGpu: bytes,
+      /** KV the draft's attention layer adds per cached token on one GPU. */
+      draftKvBytesPerTokenPerGpu: bytes,
+      /** The same layout and memory plan without speculation. */
+      withoutTokensPerSecondPerUser: z.number().nonnegative(),
+      withoutTokensPerSecondTotal: z.number().nonnegative(),
+      withoutSingleUserTokensPerSecond: z.number().nonnegative(),
+    })
+    .optional(),
   cost: CostSchema,
   /** Where the architecture came from: the catalog, a Hub repo at a commit, or an attached config.json. */
   source: z.object({

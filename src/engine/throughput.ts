@@ -33,6 +33,8 @@ export interface Performance {
   outputTokens: number;
   /** Bytes the CPU reads from host RAM per decode step (offloaded experts or layers); 0 when all is on the GPU. */
   hostBytesPerStep: number;
+  /** Speculative decoding: the same figures without it (same memory plan), for the with / without comparison. */
+  withoutSpec?: { perUser: number; total: number; singleUser: number; interTokenLatencySeconds: number };
 }
 
 /** Everything the speed model needs about one layout; built once per layout. */
@@ -59,6 +61,8 @@ export interface SpeedModel {
   context: number;
   budget: number;
   maxBatch: number;
+  /** Speculative draft weights counted with the last stage's weights: read by the draft passes, not the verify step. */
+  draftBytes: number;
 }
 
 export interface StepResult {
@@ -143,6 +147,7 @@ export function speedModel(ev: LayoutEval, arch: Architecture, gpu: Gpu, quant: 
     context: Math.max(1, o.context),
     budget: limits.budget,
     maxBatch: Math.max(1, ev.maxSeqs ? Math.min(limits.maxBatch, ev.maxSeqs) : limits.maxBatch),
+    draftBytes: ev.spec?.draftBytesPerGpu ?? 0,
   };
 }
 
@@ -185,7 +190,10 @@ export function decodeStep(m: SpeedModel, batch: number, decodes: number, prefil
   const kvScale = Math.min(1, avgContext / m.context);
   const spillPerStage = m.spilledBytes / pp;
   let weightBytes = 0;
-  for (const st of ev.stages) weightBytes = Math.max(weightBytes, Math.max(0, st.weightsBytes - stageExperts - spillPerStage) + stageExperts * touched);
+  ev.stages.forEach((st, i) => {
+    const draft = i === ev.stages.length - 1 ? m.draftBytes : 0;
+    weightBytes = Math.max(weightBytes, Math.max(0, st.weightsBytes - draft - stageExperts - spillPerStage) + stageExperts * touched);
+  });
   // KV: every sequence attends to its context; ev.perUserBytes is one request's KV on the binding GPU.
   // With DP attention a rank holds and reads only its own share of the requests.
   const kvBytes = Math.ceil(batch / (ev.dp ?? 1)) * ev.perUserBytes * kvScale;
@@ -227,6 +235,47 @@ export function decodeStep(m: SpeedModel, batch: number, decodes: number, prefil
     fixedSeconds: arch.layers * k.layerSeconds,
     hostBytes,
   };
+}
+
+/**
+ * One draft pass of speculative decoding for `seqs` sequences of `avgContext` tokens: the draft layer (an MTP
+ * layer reads the experts its tokens route to) and the lm_head it projects with, the draft layer's KV, its all-reduces.
+ */
+export function draftStep(m: SpeedModel, seqs: number, avgContext: number, steps?: Step[]): number {
+  const sp = m.ev.spec!;
+  const { arch, k } = m;
+  const touched = arch.moe && sp.readExpertBytesPerGpu > 0 ? F.moeTouched.eval({ topK: arch.moe.topK, experts: arch.moe.experts, tokens: Math.max(1, seqs) }, steps) : 1;
+  const tp = m.ev.tp;
+  let comm = 0;
+  if (tp > 1) {
+    const linkBytesPerS = Math.max(1, (m.gpu.interconnectGBs / 2) * 1e9);
+    const actBytes = seqs * arch.hidden * 2;
+    comm = F.commStep.eval({ allReduces: 2 * sp.draftLayers, hops: 0, latency: linkLatency(m.gpu), ringBytes: (actBytes * 2 * (tp - 1)) / tp, hopBytes: 0, linkBytesPerS }, steps);
+  }
+  return F.specDraftStep.eval(
+    {
+      draftLayers: sp.draftLayers,
+      layerSeconds: k.layerSeconds,
+      readBytes: sp.readDenseBytesPerGpu + sp.readExpertBytesPerGpu * touched,
+      bandwidth: m.gpu.bandwidthGBs * 1e9,
+      memEff: k.memEfficiency,
+      flops: seqs * 2 * sp.flopParamsPerGpu,
+      peakFlops: m.peakFlops,
+      computeEff: k.computeEfficiency,
+      kvBytes: Math.ceil(seqs / (m.ev.dp ?? 1)) * sp.kvBytesPerTokenPerRank * avgContext,
+      commSeconds: comm,
+    },
+    steps,
+  );
+}
+
+/** Seconds per output token of one user alone (with speculation: a verify step of k + 1 tokens and k draft passes per acceptLength tokens). */
+export function singleUserSeconds(m: SpeedModel, avgContext: number, steps?: Step[]): number {
+  const sp = m.ev.spec;
+  if (!sp) return decodeStep(m, 1, 1, 0, avgContext, steps).seconds;
+  const verify = decodeStep(m, 1, sp.verifyTokens, 0, avgContext, steps);
+  const cycle = F.specCycle.eval({ verifySeconds: verify.seconds, k: sp.tokens, draftSeconds: draftStep(m, 1, avgContext, steps) }, steps);
+  return F.specTpot.eval({ cycleSeconds: cycle, batch: 1, sequences: 1, acceptLength: sp.acceptLength }, steps);
 }
 
 /** Attention FLOPs per token attending to `ctx` tokens (QK^T and PV over every layer). */
@@ -295,10 +344,11 @@ export function serve(m: SpeedModel, users: number, prompt: number, output: numb
   const p = Math.max(0, prompt);
   const batch = Math.max(1, Math.min(users, m.maxBatch));
   const ratio = p / o;
-  const tokens = F.stepTokens.eval({ budget: m.budget, batch, ratio }, steps);
-  const decodes = tokens / (1 + ratio);
   // KV each sequence attends to: the cached history of the conversation, the new prompt, half the answer.
   const avgContext = history + p + o / 2;
+  if (m.ev.spec) return serveSpeculative(m, users, batch, p, o, ratio, avgContext, steps);
+  const tokens = F.stepTokens.eval({ budget: m.budget, batch, ratio }, steps);
+  const decodes = tokens / (1 + ratio);
   const step = decodeStep(m, batch, decodes, tokens - decodes, avgContext, steps);
   const tpot = F.timePerToken.eval({ stepSeconds: step.seconds, batch, decodes }, steps);
   // A new prompt gets the step's budget left after the decodes, chunk by chunk.
@@ -307,6 +357,28 @@ export function serve(m: SpeedModel, users: number, prompt: number, output: numb
   const total = F.servedRate.eval({ inFlight: batch, outputTokens: o, ttft: ttftLoad, timePerToken: tpot }, steps);
   // Users beyond the batch ceiling queue: the replica's output is shared by all of them.
   const perUser = users > batch ? total / users : 1 / tpot;
+  return { perUser, total, itl: tpot, ttftLoad, step, batch };
+}
+
+/**
+ * Continuous batching with speculation: each decoding sequence puts k + 1 tokens through the verify step and
+ * advances acceptLength tokens per cycle; prefill chunks of arriving requests share the verify step's budget.
+ */
+function serveSpeculative(m: SpeedModel, users: number, batch: number, p: number, o: number, ratio: number, avgContext: number, steps?: Step[]): ServeResult {
+  const sp = m.ev.spec!;
+  const tau = sp.acceptLength;
+  const v = sp.verifyTokens;
+  const tokens = F.specStepTokens.eval({ budget: m.budget, batch, verifyTokens: v, acceptLength: tau, ratio }, steps);
+  const seqs = tokens / (v + tau * ratio);
+  const verify = decodeStep(m, batch, seqs * v, seqs * tau * ratio, avgContext, steps);
+  const draft = draftStep(m, seqs, avgContext, steps);
+  const cycle = F.specCycle.eval({ verifySeconds: verify.seconds, k: sp.tokens, draftSeconds: draft }, steps);
+  const tpot = F.specTpot.eval({ cycleSeconds: cycle, batch, sequences: seqs, acceptLength: tau }, steps);
+  const chunk = Math.max(1, m.budget - seqs * v);
+  const ttftLoad = Math.max(prefillSeconds(m, p), Math.ceil(Math.max(1, p) / chunk) * cycle);
+  const total = F.servedRate.eval({ inFlight: batch, outputTokens: o, ttft: ttftLoad, timePerToken: tpot }, steps);
+  const perUser = users > batch ? total / users : 1 / tpot;
+  const step: StepResult = { ...verify, seconds: cycle, fixedSeconds: verify.fixedSeconds + sp.tokens * sp.draftLayers * m.k.layerSeconds };
   return { perUser, total, itl: tpot, ttftLoad, step, batch };
 }
 
@@ -329,7 +401,7 @@ export function defaultWorkload(context: number): { prompt: number; output: numb
 
 export function estimatePerformance(m: SpeedModel, usersPerReplica: number, replicas: number, steps?: Step[]): Performance {
   const { prompt, output, history } = defaultWorkload(m.context);
-  const single = decodeStep(m, 1, 1, 0, m.context, steps);
+  const singleSeconds = singleUserSeconds(m, m.context, steps);
   const load = serve(m, Math.max(1, usersPerReplica), prompt, output, steps, history);
   const prefillS = prefillSeconds(m, m.context, steps);
   const prefill = m.context / prefillS;
@@ -345,15 +417,23 @@ export function estimatePerformance(m: SpeedModel, usersPerReplica: number, repl
     decodeTokensPerSecondPerUser: load.perUser,
     decodeTokensPerSecondTotal: load.total * replicas,
     prefillTokensPerSecond: prefill * replicas,
-    timeToFirstTokenSeconds: prefillS + single.seconds,
+    timeToFirstTokenSeconds: prefillS + singleSeconds,
     boundBy,
-    singleUserTokensPerSecond: 1 / single.seconds,
+    singleUserTokensPerSecond: 1 / singleSeconds,
     timeToFirstTokenAtLoadSeconds: load.ttftLoad + load.step.seconds,
     interTokenLatencySeconds: load.itl,
     promptTokens: prompt,
     outputTokens: output,
     hostBytesPerStep: st.hostBytes,
+    ...(m.ev.spec ? { withoutSpec: withoutSpec(m, usersPerReplica, replicas, prompt, output, history) } : {}),
   };
+}
+
+/** The speed figures of the same layout and memory plan without speculation. */
+function withoutSpec(m: SpeedModel, usersPerReplica: number, replicas: number, prompt: number, output: number, history: number): NonNullable<Performance['withoutSpec']> {
+  const plain: SpeedModel = { ...m, ev: { ...m.ev, spec: undefined } };
+  const load = serve(plain, Math.max(1, usersPerReplica), prompt, output, undefined, history);
+  return { perUser: load.perUser, total: load.total * replicas, singleUser: 1 / singleUserSeconds(plain, m.context), interTokenLatencySeconds: load.itl };
 }
 
 /**

@@ -228,6 +228,21 @@ export interface ModelSource {
   file?: string;
 }
 
+/** Speculative decoding asked for (spec: option): the draft, how many tokens it drafts and how often they are accepted. */
+export interface SpecRequest {
+  method: 'mtp' | 'eagle3';
+  /** Tokens drafted per verify step (vLLM num_speculative_tokens, SGLang --speculative-num-steps). */
+  tokens: number;
+  /** Per-token acceptance rate of the chain draft (0..1). */
+  acceptance: number;
+  /** published: a catalog figure; given: accept: option; borrowed: another model's figure (none published for this one). */
+  acceptanceKind: 'published' | 'given' | 'borrowed';
+  /** Where the acceptance comes from, in words (source and quote). */
+  acceptanceSource: string;
+  /** EAGLE-3 draft head (catalogs/speculative.yaml). */
+  draft?: { repo: string; draftVocab: number; intermediate?: number };
+}
+
 /** The normalized question. */
 export interface SizingRequest {
   model: Architecture;
@@ -253,6 +268,8 @@ export interface SizingRequest {
   /** What the user typed or what was defaulted, for notes. */
   /** Average context per user when below contextTokens (the per-request maximum): capacity is sized at the average. */
   avgContextTokens?: number;
+  /** Speculative decoding (MTP or an EAGLE-3 draft); absent = off. */
+  spec?: SpecRequest;
   defaulted: Partial<Record<'engine' | 'quant' | 'kv' | 'users' | 'context' | 'util' | 'tp' | 'host' | 'tps' | 'ttft', boolean>>;
 }
 

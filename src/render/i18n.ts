@@ -27,6 +27,8 @@ const en = {
   prefillLine: (prefill: string, ttft: string, ctx: string) => `prefill ${prefill} tok/s · first token ${ttft} at ${ctx}`,
   loadLine: (single: string, users: string, prompt: string, ttft: string, itl: string) =>
     `one user alone ${single} tok/s · ${users} users chatting (${prompt} new tokens a turn): first token ${ttft}, a token every ${itl}`,
+  specLine: (method: string, k: string, accept: string, length: string, perUser: string, perUserWithout: string, single: string, singleWithout: string, weights: string, kv: string) =>
+    `speculative ${method}: ${k} drafted, ${accept} accepted (${length} tokens a step) · ${perUser} tok/s per user vs ${perUserWithout} without, alone ${single} vs ${singleWithout} · costs ${weights} weights + ${kv} KV per token per GPU`,
   atTarget: (n: string, tps: string, ttft: string, binding: 'memory' | 'speed') =>
     `${n} users at ${tps} tok/s each, first token within ${ttft} · ${binding === 'speed' ? 'speed binds' : 'memory binds'}`,
   boundBy: { memory: 'memory-bandwidth bound', compute: 'compute bound', interconnect: 'interconnect bound', host: 'host-RAM bound' },
@@ -124,6 +126,8 @@ const zh: Dict = {
   speedLine: (perUser, total) => `每用户约 ${perUser} tok/s，总计 ${total} tok/s`,
   prefillLine: (prefill, ttft, ctx) => `预填充 ${prefill} tok/s · ${ctx} 时首 token ${ttft}`,
   loadLine: (single, users, prompt, ttft, itl) => `单用户 ${single} tok/s · ${users} 个用户对话时（每轮新增 ${prompt} token）：首 token ${ttft}，每 ${itl} 一个 token`,
+  specLine: (method, k, accept, length, perUser, perUserWithout, single, singleWithout, weights, kv) =>
+    `投机解码 ${method}：草拟 ${k} 个，接受率 ${accept}（每步 ${length} 个 token）· 每用户 ${perUser} tok/s，不开 ${perUserWithout}；单用户 ${single} 对 ${singleWithout} · 代价：每张 GPU ${weights} 权重 + 每 token ${kv} KV`,
   atTarget: (n, tps, ttft, binding) => `每用户 ${tps} tok/s、首 token ${ttft} 内：${n} 个用户 · ${binding === 'speed' ? '受速度限制' : '受显存限制'}`,
   boundBy: { memory: '受显存带宽限制', compute: '受算力限制', interconnect: '受互联带宽限制', host: '受主机内存带宽限制' },
   layout: '并行布局',
@@ -234,6 +238,9 @@ const zhNotes: Record<string, (p: P) => string> = {
   'fit.weights': (p) => `仅权重和固定开销（${p.fixed}）就超过了每张 GPU ${p.budget} 的预算。`,
   'fit.kv': (p) => `${p.users} 个用户 × ${p.context} tokens 的 KV 每张 GPU 需要 ${p.need}；KV 池只有 ${p.pool}（缺 ${p.short}）。`,
   'fit.offload': (p) => `${p.engine} 仍可运行：${p.layers} 层中 ${p.onGpu} 层放在 GPU 上，其余 ${p.host} 的层和 KV 留在主机内存；每个 token 都要等 CPU 内存带宽，解码会慢好几倍。`,
+  'perf.spec': (p) =>
+    `投机解码（${p.method === 'mtp' ? '模型自带的 MTP 层' : `EAGLE-3 草稿头 ${p.draft}`}）：每步草拟 ${p.k} 个 token，每个被接受的概率为 ${p.accept}%（${p.kind === 'given' ? '按 accept: 指定' : p.kind === 'borrowed' ? '借用 DeepSeek-V3 的数据，本模型未公开；可用 accept: 修改' : '公开数据'}），每次验证平均产出 ${p.length} 个 token；` +
+    `验证步每个用户要算 ${Number(p.k) + 1} 个 token，草稿要跑 ${p.k} 次，所以批量越大收益越小。开启后每用户 ${p.perUser} tok/s，不开 ${p.perUserWithout}（单用户：${p.single} 对 ${p.singleWithout}）。代价是每张 GPU ${p.weights} 权重、每个缓存 token 多 ${p.kvPerToken} KV。`,
   'perf.assumptions': (p) => `速度为 roofline 估算：解码按显存带宽的 ${p.mem}%、预填充按稠密算力峰值的 ${p.compute}%，每个用户都在满上下文。`,
   'engine.ollama.ctx': (p) => `请把 num_ctx 设为 ${p.context}：Ollama 自 v0.15.5 起按总显存选择默认上下文（23 GiB 以下 4k、47 GiB 以下 32k、以上 256k，且不超过模型上限），这会改变它分配的 KV。`,
   'engine.ollama.parallel': (p) => `Ollama 默认每个模型一次只处理一个请求，除非调大 OLLAMA_NUM_PARALLEL：这里假设 OLLAMA_NUM_PARALLEL=${p.users}，num_ctx ${p.context}。`,

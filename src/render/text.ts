@@ -137,6 +137,11 @@ export function renderText(r: SizingReport, locale: Locale = 'en', opts: { expla
   lines.push(`${s.speed}${colon(locale)}${s.speedLine(rate(p.decodeTokensPerSecondPerUser), rate(p.decodeTokensPerSecondTotal))}`);
   lines.push(`  ${s.prefillLine(rate(p.prefillTokensPerSecond), seconds(p.timeToFirstTokenSeconds), tokens(r.request.contextTokens))} · ${s.boundBy[p.boundBy]}`);
   lines.push(`  ${s.loadLine(rate(p.singleUserTokensPerSecond), String(r.request.users), tokens(p.promptTokens), seconds(p.timeToFirstTokenAtLoadSeconds), seconds(p.interTokenLatencySeconds))}`);
+  const sp = r.speculative;
+  if (sp)
+    lines.push(
+      `  ${s.specLine(sp.method === 'mtp' ? 'MTP' : 'EAGLE-3', String(sp.draftTokens), `${Math.round(sp.acceptanceRate * 100)} %`, sp.acceptanceLength.toFixed(2), rate(p.decodeTokensPerSecondPerUser), rate(sp.withoutTokensPerSecondPerUser), rate(p.singleUserTokensPerSecond), rate(sp.withoutSingleUserTokensPerSecond), bytesHuman(sp.draftWeightsBytesPerGpu), bytesHuman(sp.draftKvBytesPerTokenPerGpu))}`,
+    );
   lines.push(costLine(r.cost, locale));
   lines.push('');
   lines.push(`${s.layout}${colon(locale)}${layoutText(r, locale)}`);

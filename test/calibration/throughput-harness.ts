@@ -8,11 +8,13 @@ import { loadCatalogs, type LoadedCatalogs } from '../../src/catalog/load.ts';
 import { evaluateLayout, type ProfileInput } from '../../src/engine/profiles.ts';
 import type { Backend, SpeedEngine } from '../../src/engine/speed.ts';
 import { decodeStep, prefillSeconds, saturationBatch, serve, speedModel } from '../../src/engine/throughput.ts';
+import { acceptanceFromLength } from '../../src/engine/speculative.ts';
+import type { SpecRequest } from '../../src/engine/types.ts';
 import type { EngineId } from '../../src/engine/types.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-export type SpeedMetric = 'decode_per_user' | 'total_at_concurrency' | 'saturation' | 'prefill';
+export type SpeedMetric = 'decode_per_user' | 'total_at_concurrency' | 'saturation' | 'prefill' | 'spec_speedup';
 
 /** Median |error| limits per metric (issue 9). Offload cases must each stay within 2x. */
 export const SPEED_THRESHOLDS: Record<SpeedMetric, number> = {
@@ -20,6 +22,8 @@ export const SPEED_THRESHOLDS: Record<SpeedMetric, number> = {
   total_at_concurrency: 0.25,
   saturation: 0.35,
   prefill: 0.3,
+  // Speculative decoding: speed with the draft / speed without, at the same concurrency (acceptance as measured).
+  spec_speedup: 0.25,
 };
 export const OFFLOAD_MAX_RATIO = 2;
 
@@ -41,6 +45,10 @@ export interface ThroughputCase {
   workload: { batch?: number; concurrency?: number; inputTokens: number; outputTokens: number };
   metric: SpeedMetric;
   measured: number;
+  /** spec_speedup: the same run without speculation (tok/s), or 1 when only the ratio is published. */
+  baseline?: number;
+  /** spec_speedup: the draft and the acceptance length the run measured. */
+  spec?: { method: 'mtp' | 'eagle3'; tokens: number; acceptanceLength: number };
   quote: string;
   source?: string;
   notes?: string;
@@ -112,6 +120,25 @@ export function predictCase(cat: LoadedCatalogs, c: ThroughputCase): number {
   };
   const tp = c.split === 'layer' ? 1 : (c.tp ?? 1);
   const pp = c.split === 'layer' ? c.gpuCount : 1;
+  if (c.metric === 'spec_speedup') {
+    const s = c.spec!;
+    const draft = s.method === 'eagle3' ? cat.speculative.eagle3.find((d) => d.model === c.model) : undefined;
+    if (s.method === 'eagle3' && !draft) throw new Error(`${c.id}: no EAGLE-3 draft for ${c.model} in catalogs/speculative.yaml`);
+    const spec: SpecRequest = {
+      method: s.method,
+      tokens: s.tokens,
+      acceptance: acceptanceFromLength(s.acceptanceLength, s.tokens),
+      acceptanceKind: 'given',
+      acceptanceSource: c.id,
+      ...(draft ? { draft: { repo: draft.repo, draftVocab: draft.draftVocab, ...(draft.intermediate ? { intermediate: draft.intermediate } : {}) } } : {}),
+    };
+    const rate = (sp?: SpecRequest) => {
+      const ev = evaluateLayout({ ...p, ...(sp ? { spec: sp } : {}) }, tp, pp, 1);
+      const m = speedModel(ev, arch, gpu, quant, { engine: c.engine, backend: c.backend, host, context, users, engines: cat.engines, expertsOnHost: false });
+      return serve(m, users, w.inputTokens, w.outputTokens).total;
+    };
+    return rate(spec) / rate(undefined);
+  }
   const ev = evaluateLayout(p, tp, pp, 1);
   const m = speedModel(ev, arch, gpu, quant, {
     engine: c.engine,
@@ -147,7 +174,8 @@ export function runThroughputCalibration(cat: LoadedCatalogs = loadCatalogs(), c
       continue;
     }
     const predicted = predictCase(cat, c);
-    rows.push({ id: c.id, metric: c.metric, engine: `${c.engine}/${c.backend}`, offload: c.offload !== undefined, measured: c.measured, predicted, error: (predicted - c.measured) / c.measured });
+    const measured = c.metric === 'spec_speedup' ? c.measured / (c.baseline ?? 1) : c.measured;
+    rows.push({ id: c.id, metric: c.metric, engine: `${c.engine}/${c.backend}`, offload: c.offload !== undefined, measured, predicted, error: (predicted - measured) / measured });
   }
   const medians: SpeedResult['medians'] = {};
   for (const metric of Object.keys(SPEED_THRESHOLDS) as SpeedMetric[]) {
@@ -168,7 +196,7 @@ export function formatThroughput(r: SpeedResult): string {
   lines.push('case                                            engine              metric                  measured   predicted    error');
   for (const x of [...r.rows].sort((a, b) => a.metric.localeCompare(b.metric) || a.id.localeCompare(b.id))) {
     lines.push(
-      `${x.id.padEnd(47).slice(0, 47)} ${x.engine.padEnd(19)} ${(x.metric + (x.offload ? ' (offload)' : '')).padEnd(22)} ${x.measured.toFixed(1).padStart(10)} ${x.predicted.toFixed(1).padStart(11)} ${`${(x.error * 100).toFixed(1)}%`.padStart(8)}`,
+      `${x.id.padEnd(47).slice(0, 47)} ${x.engine.padEnd(19)} ${(x.metric + (x.offload ? ' (offload)' : '')).padEnd(22)} ${x.measured.toFixed(x.metric === 'spec_speedup' ? 2 : 1).padStart(10)} ${x.predicted.toFixed(x.metric === 'spec_speedup' ? 2 : 1).padStart(11)} ${`${(x.error * 100).toFixed(1)}%`.padStart(8)}`,
     );
   }
   lines.push('');

@@ -63,6 +63,13 @@ export function sglangLaunch(l: LaunchInput): Launch {
     quant.id === 'fp8' && nativeFormat(model) !== 'fp8' && '--quantization fp8',
     req.gpu.vendor === 'huawei' && quant.id === 'int8' && '--quantization modelslim',
     rope && `--json-model-override-args '${rope}'`,
+    // Speculative decoding as a chain (topk 1): num_steps draft passes, num_steps + 1 tokens verified; MTP runs
+    // through the EAGLE worker with the checkpoint's own NextN layer.
+    ev.spec && `--speculative-algorithm ${ev.spec.method === 'mtp' ? 'EAGLE' : 'EAGLE3'}`,
+    ev.spec?.method === 'eagle3' && `--speculative-draft-model-path ${ev.spec.repo}`,
+    ev.spec && `--speculative-num-steps ${ev.spec.tokens}`,
+    ev.spec && '--speculative-eagle-topk 1',
+    ev.spec && `--speculative-num-draft-tokens ${ev.spec.tokens + 1}`,
   ]);
   if (ev.dp > 1) {
     notes.push(`--enable-dp-attention --dp ${ev.dp}: each of the ${ev.dp} attention ranks keeps the KV of its own requests (an MLA latent is no longer copied to every GPU); the experts run expert-parallel over the ${ev.tp} GPUs.`);
@@ -119,4 +126,6 @@ export const sglang: EngineProfile = {
     };
   },
   launch: sglangLaunch,
+  // vLLM --speculative-config method mtp / eagle3; SGLang --speculative-algorithm EAGLE (MTP through the NextN layer) / EAGLE3.
+  speculative: ['mtp', 'eagle3'],
 };

@@ -5,7 +5,8 @@ import type { EngineCatalog } from '../../catalog/schema.ts';
 import type { Step } from '../formulas.ts';
 import type { KvRules, KvSpec, RequestCostOptions } from '../kv.ts';
 import type { Note } from '../report.ts';
-import type { Architecture, EngineId, Gpu, KvDtype, QuantFormat, SizingRequest } from '../types.ts';
+import type { Architecture, EngineId, Gpu, KvDtype, QuantFormat, SizingRequest, SpecRequest } from '../types.ts';
+import type { SpecPlan } from '../speculative.ts';
 import type { WeightOptions, WeightsResult } from '../weights.ts';
 
 export interface ProfileInput {
@@ -20,6 +21,8 @@ export interface ProfileInput {
   context: number;
   util?: number;
   explain: boolean;
+  /** Speculative decoding: the draft's weights and KV are added to the last stage. */
+  spec?: SpecRequest;
   /** Calibration / advanced: override vLLM batch defaults or llama.cpp settings. */
   overrides?: {
     maxNumBatchedTokens?: number;
@@ -99,6 +102,8 @@ export interface LayoutEval {
   /** Engine settings the launch command must set for this estimate to hold (batch limits, slots, n_ctx …). */
   settings: Record<string, number | boolean | string>;
   speed: SpeedConstants;
+  /** Speculative decoding of this layout: the draft's bytes per GPU, what a draft pass reads, acceptance. */
+  spec?: SpecPlan;
   notes: Note[];
   steps: Step[];
 }
@@ -182,6 +187,8 @@ export interface EngineProfile {
   speed: SpeedConstants;
   /** How this engine lays out the caches that differ between engines (SSM-state dtype, K = V layers); kv.ts KvRules. */
   kvRules?: KvRules;
+  /** Speculative decoding the engine runs and the estimate sizes (its launch adds the flags): MTP layers, EAGLE-3 draft heads. */
+  speculative?: Array<'mtp' | 'eagle3'>;
   /** Constants on other backends where they differ (llama.cpp on Metal). */
   speedOn?: Partial<Record<Backend, SpeedConstants>>;
   /** Does this engine run `quant` on `gpu`? (the format x engine x hardware matrix) */

@@ -128,6 +128,11 @@ export function vllmSupports(quant: QuantFormat, gpu: Gpu): Support {
 }
 
 /** vllm serve with every setting the estimate assumed (flag names: vLLM engine args). */
+/** vLLM's --speculative-config JSON (SpeculativeConfig: method, model, num_speculative_tokens). */
+export function vllmSpeculativeConfig(sp: NonNullable<LaunchInput['ev']['spec']>): string {
+  return JSON.stringify(sp.method === 'mtp' ? { method: 'mtp', num_speculative_tokens: sp.tokens } : { method: 'eagle3', model: sp.repo, num_speculative_tokens: sp.tokens });
+}
+
 export function vllmLaunch(l: LaunchInput): Launch {
   const { req, ev } = l;
   const { model, quant, gpu } = req;
@@ -168,7 +173,14 @@ export function vllmLaunch(l: LaunchInput): Launch {
     dtype && `--dtype ${dtype}`,
     quantFlag && `--quantization ${quantFlag}`,
     rope && `--hf-overrides '${rope}'`,
+    ev.spec && `--speculative-config '${vllmSpeculativeConfig(ev.spec)}'`,
   ]);
+  if (ev.spec)
+    notes.push(
+      ev.spec.method === 'mtp'
+        ? `--speculative-config method mtp drafts ${ev.spec.tokens} token${ev.spec.tokens > 1 ? 's' : ''} per step with the checkpoint's own MTP layer (older releases call it deepseek_mtp).`
+        : `--speculative-config method eagle3 loads the draft head ${ev.spec.repo}; it must match the target's tokenizer.`,
+    );
   notes.push(`Memory rules of vLLM ${req.engine.version ?? `${release}+`}${req.engine.version ? '' : ` (pip install 'vllm>=${release}')`}.`);
   if (gpu.vendor === 'huawei') notes.push('On Ascend this is vllm-ascend (pip install vllm-ascend) with msModelSlim weights for INT8 (W8A8).');
   if (ev.dp > 1) notes.push(`-dp ${dp} with --enable-expert-parallel: attention runs data-parallel (each rank keeps the KV of its own requests) and the experts are spread over all ${gpus} GPUs; --max-num-seqs applies per DP rank.`);
@@ -273,4 +285,6 @@ export const vllm: EngineProfile = {
     };
   },
   launch: vllmLaunch,
+  // vLLM --speculative-config method mtp / eagle3; SGLang --speculative-algorithm EAGLE (MTP through the NextN layer) / EAGLE3.
+  speculative: ['mtp', 'eagle3'],
 };

@@ -85,7 +85,8 @@ export function keyLines(r: SizingReport, locale: Locale): string[] {
   if (r.fits) {
     return [
       s.fitLine(int(r.capacity.maxUsers, locale), ctx, tokens(r.capacity.maxContextTokens), users),
-      s.speedLine(rate(p.decodeTokensPerSecondPerUser), `${rate(p.decodeTokensPerSecondTotal)} tok/s`, seconds(p.timeToFirstTokenSeconds)),
+      s.speedLine(rate(p.decodeTokensPerSecondPerUser), `${rate(p.decodeTokensPerSecondTotal)} tok/s`, seconds(p.timeToFirstTokenSeconds)) +
+        (r.speculative ? s.specSuffix(r.speculative.method === 'mtp' ? 'MTP' : 'EAGLE-3', rate(r.speculative.withoutTokensPerSecondPerUser), bytesHuman(r.speculative.draftWeightsBytesPerGpu)) : ''),
       s.layoutLine(shape, gpus),
     ];
   }
@@ -183,6 +184,15 @@ interface Extras {
   cost?: { perHourUsd?: number; purchaseUsd?: number; powerW?: number; perMillionOutputTokensUsd?: number; source?: string; date?: string };
 }
 
+/** The speculative-decoding line of the Details speed section (empty without spec:). */
+function specDetail(r: SizingReport, locale: Locale): string {
+  const sp = r.speculative;
+  if (!sp) return '';
+  const p = r.performance;
+  const s = t(locale);
+  return `\n${s.specLine(sp.method === 'mtp' ? 'MTP' : 'EAGLE-3', String(sp.draftTokens), `${Math.round(sp.acceptanceRate * 100)} %`, sp.acceptanceLength.toFixed(2), rate(p.decodeTokensPerSecondPerUser), rate(sp.withoutTokensPerSecondPerUser), rate(p.singleUserTokensPerSecond), rate(sp.withoutSingleUserTokensPerSecond), bytesHuman(sp.draftWeightsBytesPerGpu), bytesHuman(sp.draftKvBytesPerTokenPerGpu))}`;
+}
+
 /** Everything the card leaves out, for the ephemeral Details answer: memory table, speed, layout, all notes, formulas, launch. */
 export function detailsSections(r: SizingReport, locale: Locale): Array<{ title: string; body: string }> {
   const s = t(locale);
@@ -192,7 +202,7 @@ export function detailsSections(r: SizingReport, locale: Locale): Array<{ title:
   const p = r.performance;
   sections.push({
     title: s.speed,
-    body: `${s.speedLine(rate(p.decodeTokensPerSecondPerUser), rate(p.decodeTokensPerSecondTotal))}\n${s.prefillLine(rate(p.prefillTokensPerSecond), seconds(p.timeToFirstTokenSeconds), tokens(r.request.contextTokens))} · ${s.boundBy[p.boundBy]}`,
+    body: `${s.speedLine(rate(p.decodeTokensPerSecondPerUser), rate(p.decodeTokensPerSecondTotal))}\n${s.prefillLine(rate(p.prefillTokensPerSecond), seconds(p.timeToFirstTokenSeconds), tokens(r.request.contextTokens))} · ${s.boundBy[p.boundBy]}${specDetail(r, locale)}`,
   });
   const alts = r.layout.alternatives.slice(0, 4).map((x) => `${layoutShape(x.tp, x.pp, x.replicas)} ${x.fits ? '✓' : '✗'} (${x.maxUsers})`);
   sections.push({

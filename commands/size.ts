@@ -1,6 +1,7 @@
 // /size model gpu [users] [context] [quant] [kv] [engine] [tp] [pp] [util] [config]
 import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import { catalogs } from '../src/catalog/load.ts';
+import { zhLocalizations } from '../src/render/zh-tw.ts';
 import { safeText } from '../src/catalog/user-text.ts';
 import { buildRequest, checkOptions, type ModelInput, type SizeOptions, type UserError } from '../src/catalog/parse.ts';
 import { estimate, EstimateError } from '../src/engine/estimate.ts';
@@ -131,8 +132,8 @@ export const size: Command = {
         max_length: 20,
         choices: [
           { name: 'off', value: 'off' },
-          { name: 'mtp (the model’s own MTP layers)', name_localizations: { 'zh-CN': 'mtp（模型自带的 MTP 层）' }, value: 'mtp' },
-          { name: 'eagle3 (EAGLE-3 draft head)', name_localizations: { 'zh-CN': 'eagle3（EAGLE-3 草稿头）' }, value: 'eagle3' },
+          { name: 'mtp (the model’s own MTP layers)', name_localizations: zhLocalizations('mtp（模型自带的 MTP 层）'), value: 'mtp' },
+          { name: 'eagle3 (EAGLE-3 draft head)', name_localizations: zhLocalizations('eagle3（EAGLE-3 草稿头）'), value: 'eagle3' },
         ],
       },
       { type: ApplicationCommandOptionType.String, name: 'accept', ...loc('size.accept'), max_length: 12 },

@@ -2,7 +2,7 @@
 // Pure: takes a plain object, returns an Architecture or throws ArchitectureError with a readable message.
 import { applyCheckpointQuant } from './checkpoint-quant.ts';
 import { deepseekV4 } from './deepseek-v4.ts';
-import { TYPE_ALIASES, hybridMixers, indexerSpec, kvSharedLayer, layerAttentionShape, linearSpec, nasBlock, nasIntermediate, num, patternKinds } from './families.ts';
+import { TYPE_ALIASES, hybridMixers, indexerSpec, kvSharedLayer, layerAttentionShape, linearSpec, nasBlock, nasIntermediate, num, patternKinds, ropeCacheDims } from './families.ts';
 import type { Architecture, Dtype, LayerSpec, LinearAttentionSpec, MlaSpec, MoeSpec, TensorGroup } from './types.ts';
 
 export class ArchitectureError extends Error {
@@ -286,6 +286,7 @@ export function architectureFromConfig(
     extraParams: meta.extraParams ?? 0,
     mtpParams: 0,
     rotaryDim,
+    ropeCacheDims: mla ? undefined : ropeCacheDims(cfg, modelType, headDim, layerSpecs.map((l) => l.attention)),
     nativeQuant: nativeQuantOf(cfg),
     publishedTotalParams: meta.publishedTotalParams,
     publishedActiveParams: meta.publishedActiveParams,

@@ -138,6 +138,20 @@ export function layerAttentionShape(cfg: Cfg, modelType: string, i: number, kind
   return {};
 }
 
+/**
+ * Rotary dims summed over the distinct RoPEs of a model whose layer types use different ones, as vLLM builds them
+ * (gemma3.py: rope_local_base_freq for sliding layers; gemma4.py: per-layer-type rope_parameters, the full layers'
+ * 'proportional' RoPE rotating all global_head_dim dims with zero frequencies past partial_rotary_factor). Undefined
+ * when the model has one RoPE.
+ */
+export function ropeCacheDims(cfg: Cfg, modelType: string, headDim: number, kinds: string[]): number | undefined {
+  const both = kinds.includes('sliding') && kinds.includes('full');
+  if (!both) return undefined;
+  if (modelType === 'gemma4') return headDim + (num(cfg, 'global_head_dim') ?? headDim);
+  if ((modelType === 'gemma3_text' || modelType === 'gemma3') && num(cfg, 'rope_local_base_freq') !== undefined) return 2 * headDim;
+  return undefined;
+}
+
 /** Gemma 3n / 4 small models: the last num_kv_shared_layers reuse earlier layers' KV. */
 export function kvSharedLayer(cfg: Cfg, i: number, layers: number): boolean {
   const shared = num(cfg, 'num_kv_shared_layers') ?? 0;

@@ -135,6 +135,12 @@ export interface Architecture {
   mtpParams: number;
   /** Rotary dimensions (for vLLM's cos/sin cache buffer). */
   rotaryDim: number;
+  /**
+   * Sum of the rotary dims of every distinct RoPE the layers use, when more than one (vLLM get_rope keeps one cos/sin
+   * cache per distinct head size / rotary dim / base): Gemma 3 local + global bases, Gemma 4 sliding head_dim + the
+   * global layers' proportional RoPE over all global_head_dim dims. Undefined = one RoPE of rotaryDim.
+   */
+  ropeCacheDims?: number;
   /** Native checkpoint quantization (quant id), if the official weights ship quantized. */
   nativeQuant?: string;
   /** Published totals, for the 1.5 % check and the reply. */

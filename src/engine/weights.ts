@@ -29,6 +29,8 @@ export interface WeightOptions {
   gguf?: boolean;
   /** Multiplier on routed-expert bytes from kernel padding (vLLM MXFP4 Marlin/Triton layouts). */
   expertPadFactor?: number;
+  /** K = V layers (attention_k_eq_v) still get a V slot of K's shape (vLLM's QKVParallelLinear loads K into both). */
+  kEqVSlot?: boolean;
 }
 
 export interface WeightsResult {
@@ -130,6 +132,11 @@ export function computeWeights(arch: Architecture, q: QuantFormat, o: WeightOpti
     else perStage[o.pp - 1] += bytes; // final norm
   };
 
+  // vLLM allocates a V slot of K's shape in K = V layers and loads K into it: the same bytes again, as attention.
+  const vSlot = (t: Pick<TensorGroup, 'kind' | 'part' | 'layer'>, bytes: number, perRow: number) => {
+    if (o.kEqVSlot && t.part === 'k' && t.layer !== undefined && arch.layerSpecs[t.layer]?.kEqV) place({ ...t, part: 'v' }, bytes, perRow);
+  };
+
   const stored = storedFor(arch, q);
   if (stored) {
     // The checkpoint's own bytes, tensor by tensor (exact dtype, scales, zero points, padding included).
@@ -138,6 +145,7 @@ export function computeWeights(arch: Architecture, q: QuantFormat, o: WeightOpti
       if (t.kind === 'vision' && o.gguf) continue;
       const bytes = t.bytes * (t.kind === 'routedExperts' ? pad : 1);
       place(t, bytes, bytes / arch.vocab);
+      vSlot(t, bytes, bytes / arch.vocab);
     }
     if (explain) {
       for (const kind of Object.keys(byKind) as TensorKind[]) {
@@ -161,6 +169,7 @@ export function computeWeights(arch: Architecture, q: QuantFormat, o: WeightOpti
       const bytes = ((t.params * bits) / 8) * (t.kind === 'routedExperts' ? pad : 1);
       if (explain) paramsByKind[t.kind] = (paramsByKind[t.kind] ?? 0) + t.params;
       place(t, bytes, arch.hidden * (bits / 8));
+      vSlot(t, bytes, arch.hidden * (bits / 8));
     }
   }
   for (let s = 0; s < o.pp; s++) perStage[s] += o.ropeCacheBytes;

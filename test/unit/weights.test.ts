@@ -90,3 +90,17 @@ describe('vision towers under tensor parallelism', () => {
     expect(w4.perGpuBytes).toBeCloseTo(computeWeights(model('qwen2.5-72b'), q('bf16'), { ...plain, tp: 4 }, false).perGpuBytes + vision4, -1);
   });
 });
+
+describe('vLLM Gemma 4 weight rules (vllm gemma4.py)', () => {
+  // gemma-4-31B config: 60 layers, 10 full_attention layers with attention_k_eq_v, 4 global KV heads x global_head_dim 512, hidden 5376.
+  it('K = V global layers still get a V slot of K shape: 10 x 4 x 512 x 5376 parameters more', () => {
+    const m = model('gemma-4-31b');
+    const plainW = computeWeights(m, q('bf16'), plain, false);
+    const slotW = computeWeights(m, q('bf16'), { ...plain, kEqVSlot: true }, false);
+    expect(slotW.totalBytes - plainW.totalBytes).toBe(10 * 4 * 512 * 5376 * 2);
+  });
+  it('two RoPE caches: sliding layers rotate head_dim 256, global layers all 512 dims (proportional RoPE)', () => {
+    expect(model('gemma-4-31b').ropeCacheDims).toBe(256 + 512);
+    expect(model('llama-3.1-8b').ropeCacheDims).toBeUndefined();
+  });
+});

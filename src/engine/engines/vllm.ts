@@ -225,7 +225,9 @@ export const vllm: EngineProfile = {
     }
     return {
       vocabPad: engines.vllm.vocabPad,
-      ropeCacheBytes: F.ropeCache.eval({ maxPosition: arch.maxPosition, rotaryDim: arch.rotaryDim, dtypeBytes: d }, s),
+      ropeCacheBytes: F.ropeCache.eval({ maxPosition: arch.maxPosition, rotaryDim: arch.ropeCacheDims ?? arch.rotaryDim, dtypeBytes: d }, s),
+      // Gemma 4 K = V global layers: QKVParallelLinear still allocates the V slot and loads K into it (gemma4.py).
+      kEqVSlot: true,
       embeddingOnHost: false,
       expertsOnHost: false,
       gguf: false,

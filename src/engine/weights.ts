@@ -168,8 +168,10 @@ export function computeWeights(arch: Architecture, q: QuantFormat, o: WeightOpti
       }
       const bytes = ((t.params * bits) / 8) * (t.kind === 'routedExperts' ? pad : 1);
       if (explain) paramsByKind[t.kind] = (paramsByKind[t.kind] ?? 0) + t.params;
-      place(t, bytes, arch.hidden * (bits / 8));
-      vSlot(t, bytes, arch.hidden * (bits / 8));
+      // One vocabulary row of this table: hidden wide, or layers x hidden_size_per_layer_input for Gemma 3n / 4 PLE.
+      const row = (t.kind === 'embedding' && t.cols > 0 ? t.cols : arch.hidden) * (bits / 8);
+      place(t, bytes, row);
+      vSlot(t, bytes, row);
     }
   }
   for (let s = 0; s < o.pp; s++) perStage[s] += o.ropeCacheBytes;

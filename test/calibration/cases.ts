@@ -394,7 +394,11 @@ export const CASES: CaseMapping[] = [
     skip: { vllmKvGiB: 'GPU not stated (a ~45 GiB card is only inferred)', vllmKvTokens: 'GPU not stated in the log' },
     note: 'weights do not depend on the GPU; the L40S (48 GB class) only stands in for the unnamed card',
   },
-  { id: 'vllm-pufferfish-gemma4-e4b-3090ti-v0221-32k', metrics: {}, skip: { all: NOT_IN_CATALOG('Gemma-4-E4B') } },
+  {
+    id: 'vllm-pufferfish-gemma4-e4b-3090ti-v0221-32k',
+    input: { model: 'gemma-4-e4b', gpu: 'rtx3090ti', engine: 'vllm@0.22', util: 0.9, context: 32768 },
+    metrics: { weights: 'weights_gib', vllmKvGiB: 'kv_cache_gib', vllmKvTokens: 'kv_cache_tokens', cudaGraphs: 'cuda_graph_estimated_gib' },
+  },
   {
     id: 'vllm-idx-gemma4-31b-kaggle-96gbclass-v0230-32k',
     input: { model: 'gemma-4-31b', gpu: 'rtx-pro-6000', engine: 'vllm@0.23', util: 0.94, context: 32768, overrides: { maxNumSeqs: 20, maxNumBatchedTokens: 8192 } },

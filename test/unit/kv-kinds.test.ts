@@ -185,3 +185,13 @@ describe('Llama 3.2 Vision: cross-attention layers add no per-token KV', () => {
     expect(m.tensors.find((t) => t.part === 'embd')!.params).toBe((128256 + 8) * 4096);
   });
 });
+
+describe('Gemma 4 E4B: KV sharing and per-layer embeddings', () => {
+  // gemma-4-E4B config: 42 layers, a global layer every 6th (index 5, 11, ...), num_kv_shared_layers 18, 2 KV heads,
+  // head_dim 256 (sliding, window 512) / global_head_dim 512. Layers 24..41 reuse earlier KV: 20 sliding + 4 global keep their own.
+  it('only the first 24 layers cache: 4 global x 2 x 2 x 512 x 2 B grow with the context, 20 sliding x 2 x 2 x 256 x 2 B up to the window', () => {
+    const spec = kvSpec(model('gemma-4-e4b'), 2, 1, false, vllm);
+    expect(spec.bytesPerTokenFullModel).toBe(4 * 2 * 2 * 512 * 2);
+    expect(spec.bytesPerTokenModel).toBe(4 * 2 * 2 * 512 * 2 + 20 * 2 * 2 * 256 * 2);
+  });
+});

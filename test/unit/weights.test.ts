@@ -104,3 +104,12 @@ describe('vLLM Gemma 4 weight rules (vllm gemma4.py)', () => {
     expect(model('llama-3.1-8b').ropeCacheDims).toBeUndefined();
   });
 });
+
+describe('per-layer embeddings (Gemma 3n / 4 E-series)', () => {
+  it('the PLE table is vocab_size_per_layer_input x (layers x hidden_size_per_layer_input) wide on the GPU, not hidden wide', () => {
+    // gemma-4-E4B: 262144 x (42 x 256) bf16 next to the 262144 x 2560 token embedding.
+    const w = computeWeights(model('gemma-4-e4b'), q('bf16'), plain, false);
+    expect(w.byKind.embedding).toBe((262144 * 42 * 256 + 262144 * 2560) * 2);
+    expect(w.perGpuBytes).toBe(w.totalBytes);
+  });
+});

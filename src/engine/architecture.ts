@@ -387,6 +387,8 @@ function pushLayerTensors(tensors: TensorGroup[], L: LayerSpec, c: LayerCtx): vo
     if (modelType === 'gemma4') pushMlp(tensors, i, hidden, c.denseIntermediate, c);
   } else if (L.ffn === 'dense') {
     let I = c.denseIntermediate;
+    // Gemma 4 E2B: KV-shared layers use a double-width MLP (use_double_wide_mlp; vLLM / transformers gemma4.py).
+    if (modelType === 'gemma4' && cfg.use_double_wide_mlp === true && L.kvShared) I *= 2;
     if (modelType === 'nemotron_nas') {
       const f = nasBlock(cfg, i)?.ffn;
       if (f?.replace_with_linear) {

@@ -227,7 +227,8 @@ export const vllm: EngineProfile = {
       vocabPad: engines.vllm.vocabPad,
       ropeCacheBytes: F.ropeCache.eval({ maxPosition: arch.maxPosition, rotaryDim: arch.ropeCacheDims ?? arch.rotaryDim, dtypeBytes: d }, s),
       // Gemma 4 K = V global layers: QKVParallelLinear still allocates the V slot and loads K into it (gemma4.py).
-      kEqVSlot: true,
+      // Other K = V designs (DeepSeek-V4's shared vector) have their own modules: the rule is Gemma 4's only.
+      kEqVSlot: arch.modelType === 'gemma4',
       embeddingOnHost: false,
       expertsOnHost: false,
       gguf: false,

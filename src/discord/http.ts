@@ -146,20 +146,33 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-/** Answer 413 while still reading (and discarding) what the client sends, so it sees the answer, not a reset. */
+/**
+ * Answer 413 while still reading (and discarding) what the client sends, so it reads the answer and finishes
+ * sending instead of being reset: status and text go out at once, the answer ends and the connection closes
+ * when the body has ended (past 32 MiB or 3 s the client is cut).
+ */
 function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
   const drainLimit = 32 * 1024 * 1024;
+  const text = 'payload too large';
   let drained = 0;
+  const finish = () => {
+    clearTimeout(cut);
+    if (!res.writableEnded) res.end();
+  };
   const cut = setTimeout(() => req.destroy(), 3_000);
   cut.unref();
   req.on('data', (c: Buffer) => {
     drained += c.length;
     if (drained > drainLimit) req.destroy();
   });
-  req.on('end', () => clearTimeout(cut));
-  req.on('close', () => clearTimeout(cut));
+  req.on('end', finish);
+  req.on('close', finish);
   req.resume();
-  res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end('payload too large');
+  // No content-length: the answer ends (last chunk) only when the body has, or a client would drop the
+  // connection as soon as it had read a complete 413, before it finished sending.
+  res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' });
+  res.write(text);
+  if (req.readableEnded) finish();
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): Promise<void> {

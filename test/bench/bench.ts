@@ -97,7 +97,7 @@ line('ask cold start (median of 3)', `${pct(cold, 50).toFixed(0)} ms`, '< 1.5 s'
 
 // 3b. load (issue 8): the event loop per /size, /size through the HTTP endpoint, a 500-interaction burst.
 {
-  const { generateKeyPairSync } = await import('node:crypto');
+  const { keyPair } = await import('../helpers/signed.ts');
   const { monitorEventLoopDelay } = await import('node:perf_hooks');
   const { commands } = await import('../../commands/index.ts');
   const { answerSize } = await import('../../commands/size.ts');
@@ -135,9 +135,8 @@ line('ask cold start (median of 3)', `${pct(cold, 50).toFixed(0)} ms`, '< 1.5 s'
 
   const fake = await FakeDiscord.start();
   fake.registerCommands(commands.map((c) => ({ ...c.definition, integration_types: [0, 1], contexts: [0, 1, 2] })), fake.guildId);
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const spki = publicKey.export({ format: 'der', type: 'spki' });
-  const http = await startHttp({ publicKey: spki.subarray(spki.length - 32).toString('hex'), port: 0, host: '127.0.0.1', apiBase: fake.apiBase, commands, log: silentLogger(), dispatcher: { rateLimit: false } });
+  const { publicHex, privateKey } = keyPair();
+  const http = await startHttp({ publicKey: publicHex, port: 0, host: '127.0.0.1', apiBase: fake.apiBase, commands, log: silentLogger(), dispatcher: { rateLimit: false } });
   await httpSizeLoad(fake, http.url, privateKey, { count: 16, concurrency: 4 }); // warm-up
   const load = await httpSizeLoad(fake, http.url, privateKey, { count: 200, concurrency: 8 });
   line('HTTP /size, 200 at 8 concurrent', `${load.perSecond.toFixed(1)} /s`, '', true);

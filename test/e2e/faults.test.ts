@@ -1,14 +1,13 @@
 // Issue 8, faults: Discord's REST answering 429 / 5xx / nothing on the callback and on the deferred edit, an
 // expired token, a crashing handler, abuse limits and a shutdown in the middle of work — against the loopback
 // Discord (test/fake-discord, with fault injection), over the gateway transport.
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Command } from '../../commands/types.ts';
 import { deployCommands } from '../../src/discord/deploy.ts';
 import { startGateway, type GatewayBot } from '../../src/discord/gateway.ts';
 import { AbuseGuard, TokenBuckets } from '../../src/discord/limits.ts';
 import { FakeDiscord, snowflake } from '../fake-discord/index.ts';
+import { capturedLogger, type LogLine } from '../helpers/signed.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cmd = (name: string, execute: Command['execute'], extra: Partial<Command> = {}): Command => ({
@@ -34,23 +33,18 @@ const commands: Command[] = [
 describe('e2e: REST faults, limits and shutdown (gateway)', () => {
   let fake: FakeDiscord;
   let bot: GatewayBot;
-  const logs: { level: number; msg: string; [k: string]: unknown }[] = [];
+  const captured = capturedLogger('debug');
+  const logs: LogLine[] = captured.lines;
   const user = () => ({ user: { id: snowflake(), username: 'u' } });
 
   beforeAll(async () => {
     fake = await FakeDiscord.start();
     await deployCommands({ token: fake.token, applicationId: fake.applicationId, guildId: fake.guildId, apiBase: fake.apiBase, commands });
-    const stream = new Writable({
-      write(chunk, _e, cb) {
-        logs.push(JSON.parse(String(chunk)) as (typeof logs)[number]);
-        cb();
-      },
-    });
     bot = await startGateway({
       token: fake.token,
       apiBase: fake.apiBase,
       commands,
-      log: pino({ level: 'debug' }, stream),
+      log: captured.log,
       dispatcher: { deferAfterMs: 100 },
       rest: { timeoutMs: 700, attempts: 4, backoffMs: 100 },
     });

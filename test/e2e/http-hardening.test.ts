@@ -1,10 +1,7 @@
 // Issue 8: the HTTP interactions endpoint against hostile requests, one case at a time, each followed by a
 // PING that must be answered in under 100 ms (one bad request never stalls anyone else).
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { APIInteraction } from 'discord-api-types/v10';
 import { commands as realCommands } from '../../commands/index.ts';
@@ -12,16 +9,9 @@ import type { Command } from '../../commands/types.ts';
 import { hasLiveMention } from '../../src/catalog/user-text.ts';
 import { SeenIds, startHttp, timestampFresh, type HttpBot } from '../../src/discord/http.ts';
 import { FakeDiscord } from '../fake-discord/index.ts';
+import { capturedLogger, keyPair, nowS, signedHeaders, type LogLine } from '../helpers/signed.ts';
 
-function keyPair(): { publicHex: string; privateKey: KeyObject } {
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const spki = publicKey.export({ format: 'der', type: 'spki' });
-  return { publicHex: spki.subarray(spki.length - 32).toString('hex'), privateKey };
-}
-const nowS = () => Math.floor(Date.now() / 1000);
-function signed(privateKey: KeyObject, body: string, timestamp = String(nowS())) {
-  return { 'content-type': 'application/json', 'x-signature-timestamp': timestamp, 'x-signature-ed25519': sign(null, Buffer.from(timestamp + body), privateKey).toString('hex') };
-}
+const signed = signedHeaders;
 const visible = (m: { content?: string; embeds?: { title?: string; description?: string }[] } | undefined) =>
   [m?.content, ...(m?.embeds ?? []).flatMap((e) => [e.title, e.description])]
     .filter(Boolean)
@@ -32,7 +22,8 @@ describe('e2e: HTTP endpoint under hostile requests', () => {
   let fake: FakeDiscord;
   let bot: HttpBot;
   let keys: ReturnType<typeof keyPair>;
-  const logs: { level: number; msg: string; err?: unknown }[] = [];
+  const captured = capturedLogger('debug');
+  const logs: LogLine[] = captured.lines;
 
   const post = (body: string, headers: Record<string, string> = signed(keys.privateKey, body)) => fetch(bot.url, { method: 'POST', headers, body });
   /**
@@ -58,19 +49,13 @@ describe('e2e: HTTP endpoint under hostile requests', () => {
     fake = await FakeDiscord.start();
     const commands: Command[] = realCommands;
     fake.registerCommands(commands.map((c) => ({ ...c.definition, integration_types: [0, 1], contexts: [0, 1, 2] })), fake.guildId);
-    const stream = new Writable({
-      write(chunk, _e, cb) {
-        logs.push(JSON.parse(String(chunk)) as (typeof logs)[number]);
-        cb();
-      },
-    });
     bot = await startHttp({
       publicKey: keys.publicHex,
       port: 0,
       host: '127.0.0.1',
       apiBase: fake.apiBase,
       commands,
-      log: pino({ level: 'debug' }, stream),
+      log: captured.log,
       requestTimeoutMs: 1500,
       headersTimeoutMs: 1000,
       dispatcher: { rateLimit: false, attachments: { timeoutMs: 600 } },
@@ -253,25 +238,36 @@ describe('e2e: HTTP endpoint under hostile requests', () => {
       expect(performance.now() - t0).toBeLessThan(4000);
     });
 
-    it('a 10 MB chunked body with no content-length gets 413, not a reset', async () => {
-      const status = await new Promise<number>((resolve, reject) => {
+    it('a 10 MB chunked body with no content-length gets 413, not a reset: the client reads the 413 and finishes sending', async () => {
+      const outcome = await new Promise<string>((resolve) => {
+        let status = '';
+        let sent = false;
+        const settle = () => status && sent && resolve(status);
         const req = httpRequest({ host: '127.0.0.1', port: bot.port, method: 'POST', path: '/', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
           res.resume();
-          resolve(res.statusCode ?? 0);
+          status = String(res.statusCode);
+          settle();
         });
-        req.on('error', reject);
+        // A reset while the client still sends (the server closing on it) is the failure, even after a 413.
+        req.on('error', (e: NodeJS.ErrnoException) => resolve(`${status} then ${e.code ?? e.message}`));
+        req.on('finish', () => {
+          sent = true;
+          settle();
+        });
+        const stalled = setTimeout(() => resolve(`${status || 'no status'}; could not finish sending`), 8000);
+        stalled.unref();
         const chunk = Buffer.alloc(64 * 1024, 0x20);
-        let sent = 0;
+        let n = 0;
         const write = () => {
-          while (sent < 10 * 1024 * 1024) {
-            sent += chunk.length;
+          while (n < 10 * 1024 * 1024) {
+            n += chunk.length;
             if (!req.write(chunk)) return void req.once('drain', write);
           }
           req.end();
         };
         write();
       });
-      expect(status).toBe(413);
+      expect(outcome).toBe('413');
     });
 
     it('a client that aborts mid-body leaves no error-level log line', async () => {

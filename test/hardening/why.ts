@@ -160,8 +160,12 @@ bullet('B1', 'config.json with num_hidden_layers 100000 / 1e7 blocks the process
     const file = fake.attachment('config.json', JSON.stringify({ ...llama(), num_hidden_layers: v }));
     const t0 = performance.now();
     const answer = fake.deliverHttp(bot.url, fake.chatInput('size', { model: 'mine', gpu: 'h100', config: file }), bot.keys.privateKey, { timeoutMs: 15_000 }).catch(() => undefined);
-    await sleep(300);
-    const ping = await timedPing(fake, bot);
+    // PINGs while it is worked on (download, then sizing): the slowest answer counts.
+    let ping = 0;
+    for (const at of [300, 1000, 2000, 3000]) {
+      await sleep(at - (performance.now() - t0));
+      ping = Math.max(ping, await timedPing(fake, bot));
+    }
     const o = await answer;
     const ms = performance.now() - t0;
     const text = visible(o?.answer);
@@ -229,8 +233,11 @@ bullet('B5', 'malformed interactions get HTTP 500; engine:__proto__ gets "someth
     run: async ({ fake, bot }: { fake: FakeDiscord; bot: Bot }) => {
       const r = await post(bot, JSON.stringify(mutate(fake.chatInput('size', { model: 'qwen3-8b', gpu: 'rtx4090' }) as unknown as Record<string, unknown>)));
       const s = status(r);
-      const ephemeral = !('error' in r) && r.status === 200 && ((JSON.parse(r.body.toString()) as { data?: { flags?: number } }).data?.flags ?? 0) & 64;
-      return { pass: s === 400 || !!ephemeral, detail: `HTTP ${s}` };
+      // 400, or (the issue allows it) an ephemeral line saying what is wrong; an apology is the crash path.
+      const data = !('error' in r) && r.status === 200 ? (JSON.parse(r.body.toString()) as { data?: { flags?: number; content?: string } }).data : undefined;
+      const told = !!data && ((data.flags ?? 0) & 64) !== 0 && !/went wrong/.test(data.content ?? '');
+      const shown = !('error' in r) ? r.body.toString().slice(0, 90) : '';
+      return { pass: s === 400 || told, detail: `HTTP ${s}${shown ? `: ${shown}` : ''}` };
     },
   })),
   {
@@ -287,17 +294,27 @@ bullet('B8', 'a 10 MB chunked body resets the connection; every attachment failu
   {
     name: '10 MB chunked body, no content-length',
     run: async ({ bot }) => {
+      // The client sends all 10 MB: it must read a 413 and finish sending without its connection being reset.
       const s = await new Promise<string>((res) => {
+        let got = '';
+        let sent = false;
+        const settle = () => got && sent && res(got);
         const req = httpRequest({ host: '127.0.0.1', port: bot.port, method: 'POST', path: '/', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (r) => {
           r.resume();
-          res(String(r.statusCode));
+          got = String(r.statusCode);
+          settle();
         });
-        req.on('error', (e: NodeJS.ErrnoException) => res(e.code ?? e.message));
+        req.on('error', (e: NodeJS.ErrnoException) => res(`${got ? `${got} then ` : ''}${e.code ?? e.message}`));
+        setTimeout(() => res(`${got || 'no status'}; the client could not finish sending within 8 s`), 8000);
+        req.on('finish', () => {
+          sent = true;
+          settle();
+        });
         const chunk = Buffer.alloc(64 * 1024, 0x20);
-        let sent = 0;
+        let n = 0;
         const write = () => {
-          while (sent < 10 * 1024 * 1024) {
-            sent += chunk.length;
+          while (n < 10 * 1024 * 1024) {
+            n += chunk.length;
             if (!req.write(chunk)) return void req.once('drain', write);
           }
           req.end();

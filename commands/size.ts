@@ -1,6 +1,8 @@
 // /size model gpu [users] [context] [quant] [kv] [engine] [tp] [pp] [util] [config]
 import { ApplicationCommandOptionType } from 'discord-api-types/v10';
-import { catalogs } from '../src/catalog/load.ts';
+import { catalogs, warmCatalogs } from '../src/catalog/load.ts';
+import { compileFormulas } from '../src/engine/formulas.ts';
+import { loadHubLibraries } from '../src/hub/index.ts';
 import { zhLocalizations } from '../src/render/zh-tw.ts';
 import { safeText } from '../src/catalog/user-text.ts';
 import { buildRequest, checkOptions, type ModelInput, type SizeOptions, type UserError } from '../src/catalog/parse.ts';
@@ -142,6 +144,10 @@ export const size: Command = {
   },
   buttonPrefix: 'size',
   async warm() {
+    // What `ask` leaves lazy (every model's architecture, the formulas, the Hub libraries) is built before traffic.
+    warmCatalogs();
+    compileFormulas();
+    await loadHubLibraries();
     warmSearch();
     await answerSize({ model: 'qwen3-8b', gpu: 'rtx4090' }, { locale: 'en', options: {} });
     await answerSize({ model: 'qwen3-32b', gpu: 'a10', users: '64' }, { locale: 'en', options: {} }); // one that does not fit: the search

@@ -1,12 +1,12 @@
 // Load and validate the YAML catalogs once per process, and convert entries into engine types.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { load as parseYaml } from 'js-yaml';
 import { z } from 'zod';
 import { architectureFromConfig } from '../engine/architecture.ts';
 import type { Architecture, Catalogs, Gpu, GpuPrice, Host, KvDtype, QuantFormat } from '../engine/types.ts';
 import { loadPrices, type PriceEntry } from './prices.ts';
+import { readYamlFile } from './yaml-cache.ts';
 import {
   EngineCatalogSchema,
   GpuEntrySchema,
@@ -41,7 +41,7 @@ export const PopularSchema = z.object({ gpus: z.array(z.string()).default([]), m
 export type Popular = z.infer<typeof PopularSchema>;
 
 function readYaml(dir: string, file: string): unknown {
-  return parseYaml(readFileSync(join(dir, file), 'utf8'));
+  return readYamlFile(join(dir, file));
 }
 
 function formatZod(file: string, err: z.ZodError): string {
@@ -104,6 +104,84 @@ function quantFromEntry(e: QuantEntry): QuantFormat {
   };
 }
 
+/**
+ * A Map whose values are built from their catalog entries on first read. Deriving a model's architecture takes
+ * 1-5 ms (tensor groups, checkpoint quantization); a question needs one or two models, so building all of them at
+ * load was a third of `ask`'s cold start. Iterating (or `size`) builds every value, in catalog order.
+ */
+export class LazyMap<K, E, V> extends Map<K, V> {
+  readonly #entries: Map<K, E>;
+  readonly #build: (e: E) => V;
+  #complete = false;
+
+  constructor(entries: Map<K, E>, build: (e: E) => V) {
+    super();
+    this.#entries = entries;
+    this.#build = build;
+  }
+
+  override get(k: K): V | undefined {
+    if (this.#complete || super.has(k)) return super.get(k);
+    const e = this.#entries.get(k);
+    if (e === undefined) return undefined;
+    const v = this.#build(e);
+    super.set(k, v);
+    return v;
+  }
+
+  override has(k: K): boolean {
+    return super.has(k) || (!this.#complete && this.#entries.has(k));
+  }
+
+  override delete(k: K): boolean {
+    const had = this.has(k);
+    this.#entries.delete(k);
+    super.delete(k);
+    return had;
+  }
+
+  override clear(): void {
+    this.#entries.clear();
+    super.clear();
+  }
+
+  /** Build every value that is not built yet, keeping the catalog's order. */
+  #all(): void {
+    if (this.#complete) return;
+    const built: Array<[K, V]> = [];
+    for (const [k, e] of this.#entries) built.push([k, super.has(k) ? super.get(k)! : this.#build(e)]);
+    const extra = [...super.entries()].filter(([k]) => !this.#entries.has(k));
+    super.clear();
+    for (const [k, v] of [...built, ...extra]) super.set(k, v);
+    this.#complete = true;
+  }
+
+  override get size(): number {
+    this.#all();
+    return super.size;
+  }
+  override keys(): MapIterator<K> {
+    this.#all();
+    return super.keys();
+  }
+  override values(): MapIterator<V> {
+    this.#all();
+    return super.values();
+  }
+  override entries(): MapIterator<[K, V]> {
+    this.#all();
+    return super.entries();
+  }
+  override [Symbol.iterator](): MapIterator<[K, V]> {
+    this.#all();
+    return super[Symbol.iterator]();
+  }
+  override forEach(fn: (v: V, k: K, m: Map<K, V>) => void, thisArg?: unknown): void {
+    this.#all();
+    super.forEach(fn, thisArg);
+  }
+}
+
 /** Read, validate and convert every catalog. Throws an Error naming the file and field on bad data. */
 export function loadCatalogs(dir = CATALOG_DIR): LoadedCatalogs {
   const models = z.array(ModelEntrySchema).safeParse(readYaml(dir, 'models.yaml'));
@@ -121,11 +199,18 @@ export function loadCatalogs(dir = CATALOG_DIR): LoadedCatalogs {
   const speculative = SpeculativeCatalogSchema.safeParse(existsSync(join(dir, 'speculative.yaml')) ? readYaml(dir, 'speculative.yaml') : { mtp: [], eagle3: [] });
   if (!speculative.success) throw new Error(formatZod('speculative.yaml', speculative.error));
 
-  const modelMap = new Map<string, Architecture>();
+  const modelById = new Map<string, ModelEntry>();
   for (const e of models.data) {
-    if (modelMap.has(e.id)) throw new Error(`models.yaml: duplicate id ${e.id}`);
-    modelMap.set(e.id, modelFromEntry(e));
+    if (modelById.has(e.id)) throw new Error(`models.yaml: duplicate id ${e.id}`);
+    modelById.set(e.id, e);
   }
+  const modelMap = new LazyMap(modelById, (e) => {
+    try {
+      return modelFromEntry(e);
+    } catch (err) {
+      throw new Error(`models.yaml: ${e.id}: ${(err as Error).message}`);
+    }
+  });
   for (const e of speculative.data.mtp) for (const id of e.models) if (!modelMap.has(id)) throw new Error(`speculative.yaml: mtp names unknown model ${id}`);
   for (const e of speculative.data.eagle3) if (!modelMap.has(e.model)) throw new Error(`speculative.yaml: eagle3 names unknown model ${e.model}`);
   const gpuMap = new Map<string, Gpu>();
@@ -182,4 +267,14 @@ let cached: LoadedCatalogs | undefined;
 export function catalogs(): LoadedCatalogs {
   cached ??= loadCatalogs();
   return cached;
+}
+
+/**
+ * Build everything a question may need (every model's architecture) now: a bot's warm-up calls this so the first
+ * burst of questions does not hold the event loop building models (`ask` answers one question and stays lazy).
+ */
+export function warmCatalogs(): LoadedCatalogs {
+  const c = catalogs();
+  void c.models.size; // builds every entry
+  return c;
 }

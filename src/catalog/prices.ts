@@ -1,9 +1,8 @@
 // catalogs/prices.yaml: what an accelerator costs to buy and to rent, per catalog GPU id, each figure with its
 // source and the date it was read. Power is not here: it comes from gpus.yaml `tdpW`.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CORE_SCHEMA, load as parseYaml } from 'js-yaml';
 import { z } from 'zod';
+import { readYamlFile } from './yaml-cache.ts';
 
 /** `2026-05` or `2026-05-07`: the month (or day) the price was published or read. */
 const PriceDate = z.string().regex(/^20\d\d-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, 'date must be YYYY-MM or YYYY-MM-DD');
@@ -71,5 +70,5 @@ export function pricesFromData(data: unknown, gpuIds: ReadonlySet<string>): Map<
 /** Read catalogs/prices.yaml from `dir`. */
 export function loadPrices(dir: string, gpuIds: ReadonlySet<string>): Map<string, PriceEntry> {
   // CORE_SCHEMA: a date such as 2026-05-07 stays the string it was written as (the default schema makes it a Date).
-  return pricesFromData(parseYaml(readFileSync(join(dir, 'prices.yaml'), 'utf8'), { schema: CORE_SCHEMA }), gpuIds);
+  return pricesFromData(readYamlFile(join(dir, 'prices.yaml'), 'core'), gpuIds);
 }

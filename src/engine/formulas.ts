@@ -77,10 +77,9 @@ export class Formula {
   readonly expr: string;
   readonly unit: Unit;
   readonly byteVars: string[];
-  private readonly node: MathNode;
-  private readonly code: EvalFunction;
-  private readonly fast?: (s: Record<string, number>) => number;
-  private readonly symbols: string[];
+  // Parsed and compiled on first use: a process answers with a few dozen of the formulas, and parsing all of them
+  // up front was a fifth of `ask`'s cold start.
+  private compiled?: { code: EvalFunction; fast?: (s: Record<string, number>) => number; symbols: string[] };
 
   constructor(id: string, label: string, expr: string, unit: Unit, byteVars: string[] = []) {
     this.byteVars = byteVars;
@@ -88,52 +87,58 @@ export class Formula {
     this.label = label;
     this.expr = expr;
     this.unit = unit;
-    this.node = math.parse(expr);
-    this.code = this.node.compile();
-    const js = toJs(this.node);
+  }
+
+  private compile(): NonNullable<Formula['compiled']> {
+    const node = math.parse(this.expr);
+    const code = node.compile();
+    const js = toJs(node);
+    let fast: ((s: Record<string, number>) => number) | undefined;
     // Engine-owned constant expressions only (never user input), translated from mathjs's parse tree.
     if (js) {
       const fn = new Function('s', 'h', `return ${js};`) as (s: Record<string, number>, h: typeof HELPERS) => number;
-      this.fast = (scope) => fn(scope, HELPERS);
+      fast = (scope) => fn(scope, HELPERS);
     }
     const fns = new Set<string>();
-    this.node.traverse((n) => {
+    node.traverse((n) => {
       if ((n as unknown as { type: string }).type === 'FunctionNode') fns.add((n as unknown as { fn: { name: string } }).fn.name);
     });
     const syms = new Set<string>();
-    this.node.traverse((n) => {
+    node.traverse((n) => {
       const anyN = n as unknown as { type: string; name: string };
       if (anyN.type === 'SymbolNode' && !fns.has(anyN.name)) syms.add(anyN.name);
     });
-    this.symbols = [...syms];
+    this.compiled = { code, fast, symbols: [...syms] };
+    return this.compiled;
   }
 
   /** Evaluate with `scope`; when `steps` is given, record the step for explanations. */
   eval(scope: Record<string, number>, steps?: Step[], label?: string): number {
-    for (const s of this.symbols) {
+    const { code, fast, symbols } = this.compiled ?? this.compile();
+    for (const s of symbols) {
       if (typeof scope[s] !== 'number' || Number.isNaN(scope[s])) throw new Error(`formula ${this.id}: missing ${s}`);
     }
-    const value = this.fast ? this.fast(scope) : (this.code.evaluate(scope) as number);
+    const value = fast ? fast(scope) : (code.evaluate(scope) as number);
     if (steps) {
       const used: Record<string, number> = {};
-      for (const s of this.symbols) used[s] = scope[s];
+      for (const s of symbols) used[s] = scope[s];
       steps.push({ id: this.id, label: label ?? this.label, expr: this.expr, scope: used, value, unit: this.unit, ...(this.byteVars.length ? { byteVars: this.byteVars } : {}) });
     }
     return value;
   }
 
   get variables(): readonly string[] {
-    return this.symbols;
+    return (this.compiled ?? this.compile()).symbols;
   }
 
   /** mathjs's own evaluation of the same tree (for the equivalence test). */
   evalWithMathjs(scope: Record<string, number>): number {
-    return this.code.evaluate({ ...scope }) as number;
+    return (this.compiled ?? this.compile()).code.evaluate({ ...scope }) as number;
   }
 
   /** True when the fast path is in use. */
   get compiledToJs(): boolean {
-    return this.fast !== undefined;
+    return (this.compiled ?? this.compile()).fast !== undefined;
   }
 }
 
@@ -318,3 +323,8 @@ export const F = {
     'usd',
   ),
 };
+
+/** Parse and compile every formula now (a bot's warm-up), so no answer pays for it during traffic. */
+export function compileFormulas(): void {
+  for (const f of Object.values(F)) void f.variables;
+}

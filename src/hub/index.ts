@@ -10,6 +10,8 @@ export { HubError, hubSettings, type HubSettings } from './client.ts';
 export { formatHubRef, parseHubRef, type HubRef } from './ref.ts';
 export { searchHub } from './search.ts';
 export { loadHubModel, type HubModel } from './load.ts';
+/** Import the Hugging Face libraries now (a bot's warm-up), not in the middle of the first Hub question. */
+export { hfGguf as loadHubLibraries } from './libs.ts';
 export type { ModelInput } from '../catalog/parse.ts';
 
 export function hubModelInput(ref: HubRef, m: HubModel): ModelInput {

@@ -1,8 +1,8 @@
 // Read a model from the Hub without downloading weights: config.json (+ hf_quant_config.json), the safetensors
 // headers of every shard (through the index) or a GGUF file's header — via @huggingface/hub and @huggingface/gguf
 // over HTTP ranges. Results are cached by commit sha; concurrent questions about one repo share one fetch.
-import { downloadFile, listFiles, modelInfo, parseSafetensorsMetadata, type SafetensorsFileHeader } from '@huggingface/hub';
-import { gguf, GGMLFileQuantizationType, GGMLQuantizationType, parseGGUFQuantLabel, parseGgufShardFilename } from '@huggingface/gguf';
+import type { SafetensorsFileHeader } from '@huggingface/hub';
+import { hfGguf, hfHub } from './libs.ts';
 import { GGML_BITS } from '../engine/gguf.ts';
 import type { RawTensor } from '../engine/stored.ts';
 import { HubCache, REF_TTL_MS } from './cache.ts';
@@ -98,6 +98,7 @@ interface RepoInfo {
 }
 
 async function repoInfo(s: HubSession, repo: string, revision: string): Promise<RepoInfo> {
+  const { modelInfo } = await hfHub();
   const m = await modelInfo({ name: repo, revision, hubUrl: s.settings.endpoint, fetch: s.fetch, additionalFields: ['sha', 'filePaths'] });
   if (typeof m.sha !== 'string' || !SHA.test(m.sha)) throw new HubError('http', `the Hub gave no commit sha for ${repo}@${revision}`);
   const files = Array.isArray(m.filePaths) ? m.filePaths : [];
@@ -106,6 +107,7 @@ async function repoInfo(s: HubSession, repo: string, revision: string): Promise<
 }
 
 async function readJson(s: HubSession, repo: string, sha: string, path: string, max = MAX_JSON_BYTES): Promise<Record<string, unknown>> {
+  const { downloadFile } = await hfHub();
   const blob = await downloadFile({ repo, path, revision: sha, hubUrl: s.settings.endpoint, fetch: s.fetch });
   if (!blob) throw new HubError('file_not_found', `${repo} has no ${path}`);
   if (blob.size > max) throw new HubError('too_large', `${repo}'s ${path} is ${(blob.size / 2 ** 20).toFixed(1)} MiB; Headroom reads at most ${max / 2 ** 20} MiB`);
@@ -134,6 +136,7 @@ function addTensor(rows: Map<string, RawTensor>, name: string, dtype: string, el
 }
 
 async function readSafetensors(s: HubSession, info: RepoInfo): Promise<HubModel> {
+  const [{ parseSafetensorsMetadata }, { parseGGUFQuantLabel }] = await Promise.all([hfHub(), hfGguf()]);
   const { repo, sha, files } = info;
   const has = (p: string) => files.includes(p);
   if (!has('config.json')) {
@@ -194,6 +197,7 @@ async function readSafetensors(s: HubSession, info: RepoInfo): Promise<HubModel>
 }
 
 async function readGguf(s: HubSession, ref: HubRef, info: RepoInfo): Promise<HubModel> {
+  const [{ listFiles }, { gguf, GGMLFileQuantizationType, GGMLQuantizationType, parseGGUFQuantLabel, parseGgufShardFilename }] = await Promise.all([hfHub(), hfGguf()]);
   const { repo, sha } = info;
   const paths: string[] = [];
   for await (const f of listFiles({ repo, revision: sha, recursive: true, hubUrl: s.settings.endpoint, fetch: s.fetch })) {

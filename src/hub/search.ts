@@ -1,7 +1,7 @@
 // The Hub's model search (`/api/models?search=`), for autocomplete and "did you mean": bounded in time, cached in
 // memory (an hour per query), never throws — a slow or unreachable Hub just means no Hub suggestions.
-import { listModels } from '@huggingface/hub';
 import { HubSession, hubSettings, type HubSettings } from './client.ts';
+import { hfHub } from './libs.ts';
 
 const TTL_MS = 3600 * 1000;
 const MAX_ENTRIES = 500;
@@ -42,6 +42,7 @@ async function run(query: string, limit: number, settings: HubSettings): Promise
   const s = new HubSession({ ...settings, timeoutMs: Math.min(settings.timeoutMs, 5000) }, query);
   const ids: string[] = [];
   try {
+    const { listModels } = await hfHub();
     for await (const m of listModels({ search: { query }, limit, sort: 'downloads', hubUrl: settings.endpoint, fetch: s.fetch })) {
       if (typeof m.name === 'string') ids.push(m.name);
       if (ids.length >= limit) break;

@@ -111,3 +111,44 @@ export function customIdSchema<F extends Fields>(prefix: string, version: number
     },
   };
 }
+
+/** The rest of a question, as the text options say it: avgcontext, tps, ttft, host, spec, accept. */
+export type ExtraOptions = Partial<Record<'avgcontext' | 'tps' | 'ttft' | 'host' | 'spec' | 'accept', string>>;
+
+const EXTRA_KEYS = [
+  ['a', 'avgcontext', /^\d{1,9}$/],
+  ['t', 'tps', /^\d{1,5}(\.\d{1,3})?$/],
+  ['f', 'ttft', /^\d{1,4}(\.\d{1,3})?$/],
+  ['h', 'host', /^[a-z0-9][a-z0-9.-]{0,29}$/],
+  ['s', 'spec', /^(mtp|eagle3)(-[1-8])?$/],
+  ['p', 'accept', /^0?\.\d{1,4}$/],
+] as const;
+
+/**
+ * The options a question carries beyond hardware and load, in one field: `t30,f2,hddr5x8,seagle3-3,p0.7` (a letter per
+ * option, then its value; spec's ":" written as "-"). Each value is checked here for shape and again by the option
+ * parser when the click is answered.
+ */
+export const extrasField: FieldCodec<ExtraOptions> = {
+  encode: (v) =>
+    EXTRA_KEYS.filter(([, k]) => v[k] !== undefined && v[k] !== '')
+      .map(([c, k]) => c + (k === 'spec' ? v[k]!.replace(':', '-') : v[k]))
+      .join(','),
+  schema: z
+    .string()
+    .max(70)
+    .transform((s, ctx) => {
+      const out: ExtraOptions = {};
+      if (s === '') return out;
+      for (const part of s.split(',')) {
+        const e = EXTRA_KEYS.find(([c]) => c === part[0]);
+        const val = part.slice(1);
+        if (!e || !e[2].test(val) || out[e[1]] !== undefined) {
+          ctx.addIssue({ code: 'custom', message: `bad option ${part.slice(0, 12)}` });
+          return z.NEVER;
+        }
+        out[e[1]] = e[1] === 'spec' ? val.replace('-', ':') : val;
+      }
+      return out;
+    }) as unknown as z.ZodType<ExtraOptions, string>,
+};

@@ -1,4 +1,4 @@
-// /recommend model [users] [context] [quant] [kv] [engine] [budget] [gpu] — what to buy, by tier, cheapest first;
+// /recommend model [users] [context] [quant] [kv] [engine] [budget] [gpu] [tps] [ttft] — what to buy, by tier, cheapest first;
 // each option has a "Size it" button that answers the /size for it.
 import { ApplicationCommandOptionType, ButtonStyle, ComponentType } from 'discord-api-types/v10';
 import type { APIActionRowComponent, APIButtonComponent, APIComponentInMessageActionRow } from 'discord-api-types/v10';
@@ -8,32 +8,46 @@ import { recommend, type RecommendOption, type RecommendResult } from '../src/en
 import { recommendJson, type RecommendReport } from '../src/engine/recommend-report.ts';
 import type { SizingRequest } from '../src/engine/types.ts';
 import { MAX_SHOWN, recommendEmbed, renderRecommendText, shownOptions } from '../src/render/recommend.ts';
-import { customIdSchema, idField, type Decoded } from './custom-id.ts';
-import { QUESTION_FIELDS } from './size-actions.ts';
+import { customIdSchema, idField, type Decoded, type ExtraOptions } from './custom-id.ts';
+import { QUESTION_FIELDS, QUESTION_FIELDS_V1 } from './size-actions.ts';
 import { answerSize } from './size.ts';
 import { autocompleteContext, autocompleteGpu, autocompleteModelWithHub, autocompleteQuant, errorReply, loc, OPTION, resolveModelInput } from './shared.ts';
 import type { Command, CommandContext, Reply } from './types.ts';
 
-export const RECOMMEND_KEYS = ['model', 'users', 'context', 'quant', 'kv', 'engine', 'budget', 'gpu'] as const;
+export const RECOMMEND_KEYS = ['model', 'users', 'context', 'quant', 'kv', 'engine', 'budget', 'gpu', 'tps', 'ttft'] as const;
 
-/** "Size it" button: recommend:1:<model>|<gpu>|<count>|<users>|<context>|<quant>|<kv>|<engine>|<tp>|<pp> */
-export const SIZE_IT_BUTTON = customIdSchema('recommend', 1, {
+/** "Size it" button: recommend:2:<model>|<gpu>|<count>|<users>|<context>|<quant>|<kv>|<engine>|<tp>|<pp>|<more> (tps, ttft). */
+export const SIZE_IT_BUTTON = customIdSchema('recommend', 2, {
   model: idField(60),
   ...QUESTION_FIELDS,
+});
+/** Buttons posted before the speed target was carried (version 1): decoded with the default target. */
+const SIZE_IT_BUTTON_V1 = customIdSchema('recommend', 1, {
+  model: idField(60),
+  ...QUESTION_FIELDS_V1,
 });
 
 /** The custom_id of an option's "Size it" button, or undefined when it would not fit in 100 characters. */
 export function encodeSizeIt(o: RecommendOption, base: SizingRequest): string | undefined {
   const l = o.report.layout;
-  return SIZE_IT_BUTTON.encode({ model: base.model.id, gpu: o.gpu.id, count: o.count, users: base.users, context: base.contextTokens, quant: o.report.request.quant, kv: base.kvDtype.id, engine: o.report.request.engine, tp: l.tp, pp: l.pp });
+  const more: ExtraOptions = {};
+  if (!base.defaulted.tps && base.targetTps !== undefined) more.tps = String(+base.targetTps.toFixed(3));
+  if (!base.defaulted.ttft && base.targetTtftSeconds !== undefined) more.ttft = String(+base.targetTtftSeconds.toFixed(3));
+  return SIZE_IT_BUTTON.encode({ model: base.model.id, gpu: o.gpu.id, count: o.count, users: base.users, context: base.contextTokens, quant: o.report.request.quant, kv: base.kvDtype.id, engine: o.report.request.engine, tp: l.tp, pp: l.pp, more });
 }
 
 /** The /size options a "Size it" click asks, or why it cannot be answered. */
 export function decodeSizeIt(customId: string): Decoded<SizeOptions> {
-  const d = SIZE_IT_BUTTON.decode(customId);
-  if (!d.ok) return d;
-  const v = d.value;
   const str = (x: number | string | undefined) => (x === undefined ? undefined : String(x));
+  const d = SIZE_IT_BUTTON.decode(customId);
+  if (d.ok) {
+    const v = d.value;
+    return { ok: true, value: { model: v.model, gpu: `${v.gpu}x${v.count}`, users: String(v.users), context: String(v.context), quant: v.quant, kv: v.kv, engine: v.engine, tp: str(v.tp), pp: str(v.pp), ...v.more } };
+  }
+  if (d.reason !== 'old') return d;
+  const o = SIZE_IT_BUTTON_V1.decode(customId);
+  if (!o.ok) return o;
+  const v = o.value;
   return { ok: true, value: { model: v.model, gpu: `${v.gpu}x${v.count}`, users: String(v.users), context: String(v.context), quant: v.quant, kv: v.kv, engine: v.engine, tp: str(v.tp), pp: str(v.pp) } };
 }
 
@@ -64,7 +78,7 @@ export async function answerRecommend(opts: Partial<Record<(typeof RECOMMEND_KEY
   const have = opts.gpu?.trim();
   const hub = await resolveModelInput(opts.model);
   if (!hub.ok) return { ok: false, reply: errorReply(ctx.locale, hub.error), error: hub.error };
-  const built = buildRequest({ model: opts.model, gpu: have || 'h100', users: opts.users, context: opts.context, quant: opts.quant, kv: opts.kv, engine: opts.engine }, cat, hub.model);
+  const built = buildRequest({ model: opts.model, gpu: have || 'h100', users: opts.users, context: opts.context, quant: opts.quant, kv: opts.kv, engine: opts.engine, tps: opts.tps, ttft: opts.ttft }, cat, hub.model);
   if (!built.ok) return { ok: false, reply: errorReply(ctx.locale, built.error), error: built.error };
   let maxGpus: number | undefined;
   if (opts.budget?.trim()) {
@@ -92,6 +106,8 @@ export const recommendCommand: Command = {
       OPTION.engine,
       { type: ApplicationCommandOptionType.Integer, name: 'budget', ...loc('recommend.budget'), min_value: 1, max_value: 64 },
       { type: ApplicationCommandOptionType.String, name: 'gpu', ...loc('recommend.gpu'), autocomplete: true, max_length: 60 },
+      { type: ApplicationCommandOptionType.Number, name: 'tps', ...loc('size.tps'), min_value: 0.1, max_value: 10000 },
+      { type: ApplicationCommandOptionType.String, name: 'ttft', ...loc('size.ttft'), max_length: 20 },
     ],
   },
   buttonPrefix: 'recommend',

@@ -2,7 +2,9 @@
 // one action; a click decodes both, sizes the source again (for "was …") and the changed question, and answers
 // with a card that says what changed. No session store: any process can answer any click (design.md §1).
 //
-//   size:3:<action>|<arg>|<model>|<gpu>|<count>|<users>|<context>|<quant>|<kv>|<engine>|<tp>|<pp>|<util>
+//   size:4:<action>|<arg>|<model>|<gpu>|<count>|<users>|<context>|<quant>|<kv>|<engine>|<tp>|<pp>|<more>|<util>
+// where <more> carries avgcontext, tps, ttft, host, spec and accept (custom-id.ts extrasField). Version 3 ids
+// (without <more>) still decode.
 import type { APIButtonComponent } from 'discord-api-types/v10';
 import { ButtonStyle } from 'discord-api-types/v10';
 import { catalogs, type LoadedCatalogs } from '../src/catalog/load.ts';
@@ -15,7 +17,7 @@ import { int, tokens } from '../src/render/format.ts';
 import { t } from '../src/render/i18n.ts';
 import type { InsteadOption } from '../src/render/text.ts';
 import { z } from 'zod';
-import { customIdSchema, decimalField, enumField, idField, intField, optional, type Decoded, type FieldCodec } from './custom-id.ts';
+import { customIdSchema, decimalField, enumField, extrasField, idField, intField, optional, type Decoded, type ExtraOptions, type FieldCodec } from './custom-id.ts';
 import type { Locale } from './types.ts';
 
 /** The question a card answers, as the button ids carry it. */
@@ -31,6 +33,8 @@ export interface SizeState {
   tp?: number;
   pp?: number;
   util?: number;
+  /** avgcontext, tps, ttft, host, spec, accept as the user gave them (normalized). */
+  more?: ExtraOptions;
 }
 
 /**
@@ -44,7 +48,7 @@ export type Action = (typeof ACTIONS)[number];
 const modelRefField: FieldCodec<string> = { encode: (v) => v, schema: z.string().regex(/^[A-Za-z0-9._@+/:-]{1,90}$/, 'not a model id') };
 
 /** The hardware and load of a question, as every button that re-asks one carries them (this card's and /recommend's "Size it"). */
-export const QUESTION_FIELDS = {
+const QUESTION_FIELDS_V1 = {
   gpu: idField(40),
   count: intField(1, MAX_GPUS),
   users: intField(1, MAX_USERS),
@@ -56,7 +60,10 @@ export const QUESTION_FIELDS = {
   pp: optional(intField(1, MAX_GPUS)),
 };
 
-export const SIZE_BUTTON = customIdSchema('size', 3, {
+/** The hardware, load and speed/speculation options of a question, as every button that re-asks one carries them (this card's and /recommend's "Size it"). */
+export const QUESTION_FIELDS = { ...QUESTION_FIELDS_V1, more: extrasField };
+
+export const SIZE_BUTTON = customIdSchema('size', 4, {
   action: enumField(ACTIONS),
   arg: optional(idField(40)),
   model: modelRefField,
@@ -64,16 +71,49 @@ export const SIZE_BUTTON = customIdSchema('size', 3, {
   util: optional(decimalField(0, 1)),
 });
 
+/** Cards posted before the speed and speculation options were carried: decoded as asked then (nothing extra). */
+const SIZE_BUTTON_V3 = customIdSchema('size', 3, {
+  action: enumField(ACTIONS),
+  arg: optional(idField(40)),
+  model: modelRefField,
+  ...QUESTION_FIELDS_V1,
+  util: optional(decimalField(0, 1)),
+});
+export { QUESTION_FIELDS_V1 };
+
 /** The button's custom_id, or undefined when it would be over 100 characters (the button is then left out). */
 export function encodeAction(action: Action, state: SizeState, arg?: string): string | undefined {
-  return SIZE_BUTTON.encode({ action, arg, ...state });
+  return SIZE_BUTTON.encode({ action, arg, ...state, more: state.more ?? {} });
 }
 
 export function decodeAction(customId: string): Decoded<{ action: Action; arg?: string; state: SizeState }> {
   const d = SIZE_BUTTON.decode(customId);
-  if (!d.ok) return d;
-  const { action, arg, ...state } = d.value;
+  if (d.ok) {
+    const { action, arg, more, ...rest } = d.value;
+    return { ok: true, value: { action, arg, state: { ...rest, ...(Object.keys(more).length ? { more } : {}) } } };
+  }
+  if (d.reason !== 'old') return d;
+  const old = SIZE_BUTTON_V3.decode(customId);
+  if (!old.ok) return old;
+  const { action, arg, ...state } = old.value;
   return { ok: true, value: { action, arg, state } };
+}
+
+/** The options beyond hardware and load that a question was asked with, normalized (what the buttons carry). */
+export function extrasOf(req: SizingRequest, opts: SizeOptions): ExtraOptions {
+  const more: ExtraOptions = {};
+  if (req.avgContextTokens) more.avgcontext = String(req.avgContextTokens);
+  if (!req.defaulted.tps && req.targetTps !== undefined) more.tps = String(+req.targetTps.toFixed(3));
+  if (!req.defaulted.ttft && req.targetTtftSeconds !== undefined) more.ttft = String(+req.targetTtftSeconds.toFixed(3));
+  if (!req.defaulted.host && req.host && opts.host?.trim()) {
+    const gbs = /^(\d+(?:\.\d+)?)gbs$/.exec(req.host.id);
+    more.host = gbs ? gbs[1] : req.host.id;
+  }
+  if (req.spec) {
+    more.spec = `${req.spec.method}:${req.spec.tokens}`;
+    if (req.spec.acceptanceKind === 'given') more.accept = String(+req.spec.acceptance.toFixed(4));
+  }
+  return more;
 }
 
 export function stateOf(req: SizingRequest, opts: SizeOptions): SizeState {
@@ -89,6 +129,7 @@ export function stateOf(req: SizingRequest, opts: SizeOptions): SizeState {
     tp: req.tp,
     pp: req.pp,
     util: req.util,
+    ...(Object.keys(extrasOf(req, opts)).length ? { more: extrasOf(req, opts) } : {}),
   };
 }
 
@@ -104,6 +145,7 @@ export function optionsOf(st: SizeState): SizeOptions {
     tp: st.tp?.toString(),
     pp: st.pp?.toString(),
     util: st.util?.toString(),
+    ...st.more,
   };
 }
 
@@ -111,6 +153,12 @@ const MAX_WHAT_IF_GPUS = 64;
 
 function llamaFamily(req: SizingRequest): boolean {
   return req.engine.id === 'llamacpp' || req.engine.id === 'ollama';
+}
+
+/** An average context (avgcontext) scaled with the context it averages under. */
+function scaleAvg(more: ExtraOptions | undefined, f: number): ExtraOptions | undefined {
+  if (!more?.avgcontext) return more;
+  return { ...more, avgcontext: String(Math.max(1, Math.round(Number(more.avgcontext) * f))) };
 }
 
 /** The state after an action; undefined when the action would change nothing or cannot apply. */
@@ -122,9 +170,9 @@ export function applyAction(action: Action, arg: string | undefined, st: SizeSta
     case 'uh':
       return st.users > 1 ? { ...st, users: Math.ceil(st.users / 2) } : undefined;
     case 'c2':
-      return st.context * 2 <= req.model.maxPosition ? { ...st, context: st.context * 2 } : undefined;
+      return st.context * 2 <= req.model.maxPosition ? { ...st, context: st.context * 2, more: scaleAvg(st.more, 2) } : undefined;
     case 'ch':
-      return st.context >= 1024 ? { ...st, context: Math.round(st.context / 2) } : undefined;
+      return st.context >= 1024 ? { ...st, context: Math.round(st.context / 2), more: scaleAvg(st.more, 0.5) } : undefined;
     case 'g2':
       return !req.gpu.unified && st.count * 2 <= MAX_WHAT_IF_GPUS ? { ...st, count: st.count * 2, ...newHardware } : undefined;
     case 'kv':

@@ -16,7 +16,7 @@ export const MAX_SPEC_TOKENS = 8;
 
 /** "0.7", "70%", "70 %" -> acceptance rate in (0, 1). */
 export function parseAcceptance(input: string): Result<number> {
-  const m = /^(\d+(?:\.\d+)?)\s*(%)?$/.exec(input.trim());
+  const m = /^(\d*\.?\d+)\s*(%)?$/.exec(input.trim());
   if (!m) return fail('accept', `accept "${clip(input)}" must be the share of drafted tokens accepted, like 0.7 or 70%`, ['0.6', '0.8']);
   if (!m[2] && Number(m[1]) > 1) return fail('accept', `accept ${clip(input)} is more than 1: give a share like 0.7 or a percentage like 70%`, [`${m[1]}%`]);
   const v = Number(m[1]) / (m[2] ? 100 : 1);

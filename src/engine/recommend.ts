@@ -178,6 +178,9 @@ function cannotFor(gpu: Gpu, count: number, report: SizingReport, engine: Engine
   }
   const tps = report.performance.decodeTokensPerSecondPerUser;
   if (tps < floor) out.push({ code: 'rec.slow', params: { floor, tps: tps.toFixed(1) }, message: `under ${floor} tok/s per user (~${tps.toFixed(1)})` });
+  const ttft = report.performance.timeToFirstTokenAtLoadSeconds;
+  if (!base.defaulted.ttft && base.targetTtftSeconds !== undefined && ttft > base.targetTtftSeconds)
+    out.push({ code: 'rec.ttft', params: { ceiling: base.targetTtftSeconds, ttft: ttft.toFixed(1) }, message: `first token after ${ttft.toFixed(1)} s under load (target ${base.targetTtftSeconds} s)` });
   return out;
 }
 
@@ -205,7 +208,10 @@ export interface RecommendCatalog {
 
 export function recommend(base: Base, cat: RecommendCatalog, opts: RecommendOptions = {}): RecommendResult {
   const { gpus, engines, quants } = cat;
-  const floor = opts.minTokensPerUser ?? MIN_TOKS_PER_USER;
+  // The speed target: the request's tps: / ttft: when given, else the default floor (and no first-token ceiling).
+  const floor = opts.minTokensPerUser ?? base.targetTps ?? MIN_TOKS_PER_USER;
+  const ttftCeiling = base.defaulted.ttft ? undefined : base.targetTtftSeconds;
+  const tooSlow = (r: SizingReport) => r.performance.decodeTokensPerSecondPerUser < floor || (ttftCeiling !== undefined && r.performance.timeToFirstTokenAtLoadSeconds > ttftCeiling);
   const perTier = opts.perTier ?? 4;
   const maxGpus = opts.maxGpus ?? COUNTS[COUNTS.length - 1];
   let evaluated = 0;
@@ -245,7 +251,7 @@ export function recommend(base: Base, cat: RecommendCatalog, opts: RecommendOpti
       try {
         evaluated++;
         const report = estimate({ ...base, engine, quant, gpu, gpuCount: count, tp: layout?.tp, pp: layout?.pp }, engines);
-        s = { report, ok: report.fits && report.capacity.maxUsers >= Math.ceil(base.users * HEADROOM_USERS) && report.performance.decodeTokensPerSecondPerUser >= floor };
+        s = { report, ok: report.fits && report.capacity.maxUsers >= Math.ceil(base.users * HEADROOM_USERS) && !tooSlow(report) };
       } catch (e) {
         if (!(e instanceof EstimateError)) throw e;
       }
@@ -264,7 +270,7 @@ export function recommend(base: Base, cat: RecommendCatalog, opts: RecommendOpti
     rankUsd: rankUsd(gpu, count),
     reason: reasonFor({ report, count }, base),
     cannot: [...fmtCannot, ...cannotFor(gpu, count, report, engine, base, floor)],
-    slow: report.performance.decodeTokensPerSecondPerUser < floor,
+    slow: tooSlow(report),
   });
 
   // ---- candidates, ordered by what is known before sizing

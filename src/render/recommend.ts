@@ -18,7 +18,7 @@ export const MAX_SHOWN = 15;
 
 const WORDS = {
   en: {
-    head: (users: number, ctx: string, quant: string, engine: string, tps: number) => `${users} users × ${ctx} tokens · ${quant} · ${engine} · at least ${tps} tok/s per user`,
+    head: (users: number, ctx: string, quant: string, engine: string, tps: number, ttft?: number) => `${users} users × ${ctx} tokens · ${quant} · ${engine} · at least ${tps} tok/s per user${ttft !== undefined ? `, first token within ${ttft} s` : ''}`,
     appleGguf: 'llama.cpp on Apple / GGUF',
     rent: (v: string) => `${v}/h to rent`,
     buy: (v: string) => `buy ${v}`,
@@ -28,7 +28,7 @@ const WORDS = {
     tiers: {} as Partial<Record<TierId, string>>,
   },
   'zh-CN': {
-    head: (users: number, ctx: string, quant: string, engine: string, tps: number) => `${users} 个用户 × ${ctx} tokens · ${quant} · ${engine} · 每用户至少 ${tps} tok/s`,
+    head: (users: number, ctx: string, quant: string, engine: string, tps: number, ttft?: number) => `${users} 个用户 × ${ctx} tokens · ${quant} · ${engine} · 每用户至少 ${tps} tok/s${ttft !== undefined ? `，首 token ${ttft} 秒内` : ''}`,
     appleGguf: 'Apple / GGUF 用 llama.cpp',
     rent: (v: string) => `租用 ${v}/小时`,
     buy: (v: string) => `购买 ${v}`,
@@ -59,6 +59,7 @@ const ZH: Record<string, (p: P) => string> = {
   'rec.rocm': () => 'ROCm：仅限 CUDA 的算子（Marlin、FlashInfer）不可用',
   'rec.ctx': (p) => `${p.users} 个用户时每人最多 ${p.context} tokens（模型支持 ${p.max}）`,
   'rec.slow': (p) => `每用户低于 ${p.floor} tok/s（约 ${p.tps}）`,
+  'rec.ttft': (p) => `负载下首 token 需 ${p.ttft} 秒（目标 ${p.ceiling} 秒）`,
   'rec.format': (p) => `${p.from} 在这里不能用 ${p.engine} 运行：按 ${p.to} 估算`,
 };
 
@@ -75,7 +76,7 @@ export function recommendHead(base: Base, res: RecommendResult, locale: Locale =
   const w = WORDS[lang(locale)];
   const name = engineName(base.engine.version ? `${base.engine.id}@${base.engine.version}` : base.engine.id);
   const engine = base.defaulted.engine && res.options.some((o) => o.engine.id !== base.engine.id) ? `${name} (${w.appleGguf})` : name;
-  return w.head(base.users, tokens(base.contextTokens), base.quant.id.toUpperCase(), engine, res.minTokensPerUser);
+  return w.head(base.users, tokens(base.contextTokens), base.quant.id.toUpperCase(), engine, res.minTokensPerUser, base.defaulted.ttft ? undefined : base.targetTtftSeconds);
 }
 
 export function priceText(o: RecommendOption, locale: Locale = 'en'): string {

@@ -194,3 +194,27 @@ describe('Chinese all the way', () => {
     expect(w).not.toMatch(/忽略|不准/);
   });
 });
+
+describe('what-if buttons re-ask the same question with one thing changed', () => {
+  it('a card asked with tps, ttft, host, avgcontext and spec: every button carries them, a click answers with them', async () => {
+    const asked = { ...FITS, model: 'llama-3.1-8b', gpu: 'l40s', quant: 'bf16', tps: '30', ttft: '2s', host: 'ddr5x8', context: '8k', avgcontext: '4k', spec: 'eagle3:2', accept: '65%' };
+    const { nodes } = await card(asked);
+    const bs = buttons(nodes).filter((b) => b.custom_id?.startsWith('size:'));
+    expect(bs.length).toBeGreaterThan(1);
+    for (const b of bs) {
+      expect(b.custom_id!.length).toBeLessThanOrEqual(100);
+      expect(action(b).state.more).toMatchObject({ tps: '30', ttft: '2', host: 'xeon-6454s-1s', spec: 'eagle3:2', accept: '0.65' });
+    }
+    const c2 = bs.find((b) => action(b).action === 'c2')!;
+    const reply = await sizeCommand.button!(c2.custom_id!, { locale: 'en', options: {} });
+    const text = JSON.stringify({ ...reply, files: undefined });
+    // Under avgcontext the card speaks of the average: 4k -> 8k (requests up to 8k -> 16k).
+    expect(text.includes('4k → 8k context'), text.slice(0, 300)).toBe(true);
+    const req = buildRequest({ ...asked, context: '16k', avgcontext: '8k' }, catalogs());
+    expect(req.ok).toBe(true);
+    const r = estimate(req.ok ? req.value : (undefined as never), catalogs().engines);
+    expect(r.capacity.targetTokensPerSecond).toBe(30);
+    expect(r.speculative?.draftTokens).toBe(2);
+    expect(text.includes(`${r.performance.decodeTokensPerSecondPerUser.toFixed(1)} tok/s`)).toBe(true);
+  });
+});

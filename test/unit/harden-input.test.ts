@@ -183,9 +183,20 @@ describe('custom_id schema', () => {
 
   it('round-trips', () => {
     const id = encodeAction('u2', st)!;
-    expect(id.startsWith('size:3:u2||')).toBe(true);
+    expect(id.startsWith('size:4:u2||')).toBe(true);
     const d = decodeAction(id);
     expect(d.ok && d.value).toEqual({ action: 'u2', arg: undefined, state: { ...st, quant: undefined, kv: undefined, engine: undefined, pp: undefined } });
+  });
+
+  it('carries the speed target, host, average context and speculative decoding, and still reads version 3 ids', () => {
+    const more = { avgcontext: '2048', tps: '30', ttft: '2.5', host: 'ddr5x8', spec: 'eagle3:3', accept: '.7' };
+    const id = encodeAction('c2', { ...st, more })!;
+    expect(id.length).toBeLessThanOrEqual(100);
+    const d = decodeAction(id);
+    expect(d.ok && d.value.state.more).toEqual(more);
+    const old = decodeAction('size:3:u2||qwen3-32b|a10|8|20|4096||||8||0.9');
+    expect(old.ok && old.value.state).toMatchObject({ model: 'qwen3-32b', count: 8, users: 20, tp: 8, util: 0.9 });
+    for (const bad of ['x30', 't30,t40', 'sspec', 'p1.5', 'h<@1>', 'a-1']) expect(decodeAction(id.replace(/\|[^|]*\|0\.9$/, `|${bad}|0.9`)).ok, bad).toBe(false);
   });
 
   it.each([

@@ -79,7 +79,7 @@ describe('recommend', () => {
     for (const o of res.options) {
       const id = encodeSizeIt(o, req as SizingRequest)!;
       expect(id.length).toBeLessThanOrEqual(100);
-      expect(id.startsWith('recommend:1:')).toBe(true);
+      expect(id.startsWith('recommend:2:')).toBe(true);
       const d = decodeSizeIt(id);
       expect(d.ok).toBe(true);
       if (!d.ok) continue;
@@ -87,7 +87,9 @@ describe('recommend', () => {
       expect(Number(d.value.tp)).toBe(o.report.layout.tp);
       expect(d.value.quant).toBe(o.report.request.quant);
     }
-    expect(decodeSizeIt('recommend:1:garbage').ok).toBe(false);
+    expect(decodeSizeIt('recommend:2:garbage').ok).toBe(false);
+    // Buttons posted before the speed target was carried still answer.
+    expect(decodeSizeIt('recommend:1:qwen3-32b|h100|1|20|4096|bf16|bf16|vllm|1|1')).toMatchObject({ ok: true, value: { gpu: 'h100x1', tp: '1' } });
     expect(decodeSizeIt('recommend:s:qwen3-32b|h100|1|1|4096|bf16|bf16|vllm|1|1')).toMatchObject({ ok: false, reason: 'old' });
   });
 
@@ -120,5 +122,31 @@ describe('recommend', () => {
     const up = nextGpuUp(a10, gpus)!;
     expect(up.vendor).toBe('nvidia');
     expect(up.visibleBytes).toBeGreaterThan(a10.visibleBytes);
+  });
+});
+
+describe('recommend: the speed target of the question', () => {
+  const search = { gpus: [...cat.gpus.values()], engines: cat.engines, quants: cat.quants };
+  it('tps: raises the per-user floor every kept option meets; ttft: caps the first token under load', () => {
+    const base = recommend(request({ model: 'qwen3-32b', gpu: 'a10x8', users: '20', quant: 'int4' }), search, { have: { gpu: cat.gpus.get('a10')!, count: 8 } });
+    const fast = recommend(request({ model: 'qwen3-32b', gpu: 'a10x8', users: '20', quant: 'int4', tps: '45', ttft: '3s' }), search, { have: { gpu: cat.gpus.get('a10')!, count: 8 } });
+    expect(base.minTokensPerUser).toBe(MIN_TOKS_PER_USER);
+    expect(fast.minTokensPerUser).toBe(45);
+    for (const o of fast.options.filter((x) => !x.slow)) {
+      expect(o.report.performance.decodeTokensPerSecondPerUser).toBeGreaterThanOrEqual(45);
+      expect(o.report.performance.timeToFirstTokenAtLoadSeconds).toBeLessThanOrEqual(3);
+    }
+    // A layout that met 20 tok/s but not 45 is now marked slow and says so.
+    const tp2 = fast.options.find((o) => o.tier === 'have' && o.report.layout.tp === 2);
+    expect(tp2?.slow).toBe(true);
+    expect(tp2?.cannot.some((c) => c.code === 'rec.slow')).toBe(true);
+  });
+  it('the Size it button carries tps and ttft to the /size it answers', async () => {
+    const r = await answerRecommend({ model: 'qwen3-8b', users: '4', tps: '60', ttft: '2s' }, { locale: 'en' });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const id = encodeSizeIt(r.answer.result.options[0], r.answer.request)!;
+    const d = decodeSizeIt(id);
+    expect(d.ok && d.value).toMatchObject({ tps: '60', ttft: '2' });
   });
 });

@@ -100,7 +100,7 @@ describe.skipIf(!hasRegistry)('e2e: real bot over the gateway', () => {
     const buttons = enabledButtons(msg, 'size:');
     expect(buttons.length).toBeGreaterThan(0);
 
-    const usersButton = buttons.find((b) => b.startsWith('size:3:u2|')) ?? buttons[0]!;
+    const usersButton = buttons.find((b) => b.startsWith('size:4:u2|')) ?? buttons[0]!;
     const click = await fake.click(msg, usersButton);
     const next = expectPublicAnswer(click);
     expect(click.callbackType === 4 || click.deferred).toBe(true);
@@ -131,7 +131,7 @@ describe.skipIf(!hasRegistry)('e2e: real bot over the gateway', () => {
     const o = await fake.command('recommend', { model: 'qwen3-32b', users: 20, context: '8k' });
     const msg = expectPublicAnswer(o);
     expect(visibleText(msg)).toMatch(/Qwen3 32B/);
-    const sizeIt = enabledButtons(msg, 'recommend:1:');
+    const sizeIt = enabledButtons(msg, 'recommend:2:');
     expect(sizeIt.length).toBeGreaterThan(0);
     const gpuId = sizeIt[0]!.split(':')[2]!.split('|')[1]!;
     const answer = expectPublicAnswer(await fake.click(msg, sizeIt[0]!));
@@ -160,16 +160,16 @@ describe.skipIf(!hasRegistry)('e2e: real bot over the gateway', () => {
     expect(FakeDiscord.isLayout(card)).toBe(true);
     expect(visibleText(card)).toMatch(/Does not fit — 20 users × 32k tokens/);
     expect(card.attachments.map((a) => a.filename)).toEqual(['headroom.png']);
-    const own = enabledButtons(card, 'size:3:to|a10+16|')[0];
+    const own = enabledButtons(card, 'size:4:to|a10+16|')[0];
     expect(own, 'a "16× A10" button').toBeDefined();
     const c1 = await fake.click(card, own!);
     const fits = expectPublicAnswer(c1);
     expect(fits.id).not.toBe(card.id);
     expect(visibleText(fits)).toMatch(/↪ 8× A10 → 16× A10: now fits: up to \d+ users, [\d.]+ tok\/s each/);
-    const more = enabledButtons(fits, 'size:3:u2|')[0]!;
+    const more = enabledButtons(fits, 'size:4:u2|')[0]!;
     const c2 = await fake.click(fits, more);
     expect(visibleText(expectPublicAnswer(c2))).toMatch(/↪ 20 → 40 users: (still fits|no longer fits)/);
-    const details = await fake.click(card, enabledButtons(card, 'size:3:dt|')[0]!);
+    const details = await fake.click(card, enabledButtons(card, 'size:4:dt|')[0]!);
     expect(details.rejected).toEqual([]);
     expect(details.ephemeral).toBe(true);
     expect(FakeDiscord.isLayout(details.answer)).toBe(true);

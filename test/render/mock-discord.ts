@@ -127,7 +127,7 @@ for (const [name, opts, locale] of CASES) {
     walk(res.answer.reply.layout as Node[]);
     const click = ids.find((i) => decodeAction(i).ok && ['u2', 'to'].includes((decodeAction(i) as { value: { action: string } }).value.action))!;
     await shoot(`${name}-click`, await size.button!(click, { locale, options: {} }));
-    const details = ids.find((i) => i.startsWith('size:3:dt'))!;
+    const details = ids.find((i) => i.startsWith('size:4:dt'))!;
     await shoot(`${name}-details`, await size.button!(details, { locale, options: {} }));
     void optionsOf;
   }

@@ -189,7 +189,9 @@ describe('e2e: HTTP endpoint under hostile requests', () => {
     });
 
     it.each([
-      ['too big', () => fake.attachment('config.json', '{}', { declaredSize: 5 * 1024 * 1024 }), /too large|5120 KiB/],
+      ['declared too big', () => fake.attachment('config.json', '{}', { declaredSize: 5 * 1024 * 1024 }), /too large|5120 KiB/],
+      // A size Discord states wrongly: only the download itself can tell (the old code said "could not be downloaded").
+      ['too big (2 MiB, declared as 1 KiB)', () => fake.attachment('config.json', `{"pad":"${'x'.repeat(2 * 1024 * 1024)}"}`, { declaredSize: 1024 }), /attachment is too large \(limit 1024 KiB\)/],
       ['not UTF-8', () => fake.attachment('config.json', Buffer.from([0xff, 0xfe, 0xfd, 0x00])), /not a UTF-8 text file/],
       ['slow to download', () => fake.attachment('config.json', JSON.stringify(llama()), { delayMs: 2000 }), /timed out/],
     ])('an attachment that is %s says so', async (_what, make, re) => {

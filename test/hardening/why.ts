@@ -159,7 +159,10 @@ bullet('B1', 'config.json with num_hidden_layers 100000 / 1e7 blocks the process
   run: async ({ fake, bot }) => {
     const file = fake.attachment('config.json', JSON.stringify({ ...llama(), num_hidden_layers: v }));
     const t0 = performance.now();
-    const answer = fake.deliverHttp(bot.url, fake.chatInput('size', { model: 'mine', gpu: 'h100', config: file }), bot.keys.privateKey, { timeoutMs: 15_000 }).catch(() => undefined);
+    let doneAt = Infinity;
+    const answer = fake
+      .deliverHttp(bot.url, fake.chatInput('size', { model: 'mine', gpu: 'h100', config: file }), bot.keys.privateKey, { timeoutMs: 15_000 })
+      .then((o) => ((doneAt = performance.now()), o), () => undefined);
     // PINGs while it is worked on (download, then sizing): the slowest answer counts.
     let ping = 0;
     for (const at of [300, 1000, 2000, 3000]) {
@@ -167,7 +170,7 @@ bullet('B1', 'config.json with num_hidden_layers 100000 / 1e7 blocks the process
       ping = Math.max(ping, await timedPing(fake, bot));
     }
     const o = await answer;
-    const ms = performance.now() - t0;
+    const ms = doneAt - t0;
     const text = visible(o?.answer);
     return { pass: ping < 500 && /num_hidden_layers/.test(text) && ms < 5000, detail: `PING ${ping === Infinity ? 'no answer in 5 s' : `${ping.toFixed(0)} ms`}; reply after ${(ms / 1000).toFixed(1)} s: ${text.slice(0, 90) || '(none)'}` };
   },

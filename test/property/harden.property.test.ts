@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import type { APIInteraction, APIInteractionResponse } from 'discord-api-types/v10';
 import { gpus, models } from '../../commands/browse.ts';
 import { commands } from '../../commands/index.ts';
-import { recommendCommand } from '../../commands/recommend.ts';
+import { decodeSizeIt, recommendCommand, SIZE_IT_BUTTON } from '../../commands/recommend.ts';
 import { answerSize, size } from '../../commands/size.ts';
-import { ACTIONS, decodeAction, encodeAction } from '../../commands/size-actions.ts';
+import { ACTIONS, decodeAction, encodeAction, SIZE_BUTTON } from '../../commands/size-actions.ts';
 import type { Reply } from '../../commands/types.ts';
 import { checkConfigBounds } from '../../src/catalog/config-bounds.ts';
 import { hasLiveMention } from '../../src/catalog/user-text.ts';
@@ -126,19 +126,27 @@ describe('fuzz: config.json', () => {
 });
 
 describe('fuzz: custom_ids', () => {
+  const versions = (prefix: string, current: number) => Array.from({ length: current + 1 }, (_, v) => `${prefix}:${v}:`);
+  const prefixes = [...versions('size', SIZE_BUTTON.version), 'size:u:', ...versions('recommend', SIZE_IT_BUTTON.version), 'models:1:', 'gpus:1:'];
+  const numberish = fc.constantFrom('NaN', 'Infinity', '-1', '0', '0x8', '1e3', '1.5', '99999999999', '8', '20', '4096', 'qwen3-32b', 'a10', 'vllm', 'fp8');
   it('decoders never throw on any string, and buttons always answer', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
           fc.string({ maxLength: 120 }),
-          fc.string({ maxLength: 80 }).map((s) => `size:2:${s}`),
-          fc.array(fc.oneof(fc.string({ maxLength: 6 }), hostile), { minLength: 12, maxLength: 12 }).map((a) => `size:2:${a.join('|')}`.slice(0, 100)),
+          // Every decoder, at its current version and the ones before it: free text, and field lists
+          // with hostile, numeric-looking and empty fields.
+          fc.constantFrom(...prefixes).chain((p) => fc.string({ maxLength: 80 }).map((s) => `${p}${s}`)),
+          fc
+            .tuple(fc.constantFrom(...prefixes), fc.array(fc.oneof(fc.string({ maxLength: 6 }), hostile, numberish, fc.constant('')), { minLength: 1, maxLength: 16 }))
+            .map(([p, a]) => `${p}${a.join('|')}`.slice(0, 100)),
           fc.string({ maxLength: 60 }).map((s) => `models:1:models|${s}`),
           fc.string({ maxLength: 60 }).map((s) => `gpus:${s}`),
         ),
         async (id) => {
           decodeAction(id);
-          for (const c of [size, models, gpus]) checkReply(await c.button!(id, en), [id]);
+          decodeSizeIt(id);
+          for (const c of [size, recommendCommand, models, gpus]) checkReply(await c.button!(id, en), [id]);
         },
       ),
       { numRuns: 150 },

@@ -126,7 +126,7 @@ export const recommendCommand: Command = {
   async button(customId, ctx) {
     const d = decodeSizeIt(customId);
     if (!d.ok)
-      return errorReply(ctx.locale, { field: 'button', message: d.reason === 'old' ? 'This button is from an older version of Headroom; run /recommend again.' : 'This button could not be read; run /recommend again.' });
+      return errorReply(ctx.locale, { field: 'button', message: d.reason === 'old' ? 'This button is from an older version of Headroom; run /recommend again.' : 'This button could not be read; run /recommend again.', code: d.reason === 'old' ? 'button.old' : 'button.bad', params: { command: '/recommend' } });
     const res = await answerSize(d.value, ctx);
     return res.ok ? res.answer.reply : res.reply;
   },

@@ -5,6 +5,7 @@ import { indexes, parseContext, type ModelInput, type UserError } from '../src/c
 import { modelFromHub, parseHubRef, searchHub } from '../src/hub/index.ts';
 import { errorEmbed } from '../src/render/embed.ts';
 import { zhLocalizations } from '../src/render/zh-tw.ts';
+import { errorText, hintText } from '../src/render/errors.ts';
 import { escapeMarkdown } from '../src/catalog/user-text.ts';
 import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import { isZh, type AutocompleteChoice, type CommandContext, type Locale, type Reply } from './types.ts';
@@ -80,10 +81,14 @@ export function errorReply(locale: Locale, e: UserError & { hint?: string }): Re
   // Suggestions are our own values (catalog ids, vllm@0.19), shown in code spans where no mention renders: keep
   // them copyable (no zero-width characters), only bounded.
   const dym = e.didYouMean?.length ? e.didYouMean.slice(0, 8).map((d) => String(d).slice(0, 80).replace(/[`\u0000-\u001f]/g, '')) : undefined;
-  const text = `Error: ${e.message}${dym ? ` — did you mean ${dym.join(', ')}?` : ''}${e.hint ? ` (${e.hint})` : ''}`;
+  const message = errorText(e, locale);
+  const hint = hintText(e, locale);
+  const text = isZh(locale)
+    ? `错误：${message}${dym ? `——你是不是想找 ${dym.join('、')}？` : ''}${hint ? `（${hint}）` : ''}`
+    : `Error: ${message}${dym ? ` — did you mean ${dym.join(', ')}?` : ''}${hint ? ` (${hint})` : ''}`;
   // Messages are plain text that may quote what the user typed (already inert: see safeText); in the embed
   // markdown is escaped too, so "**x**" or "a_b_c" shows as typed.
-  return { embeds: [errorEmbed(locale, escapeMarkdown(e.message), dym, e.hint)], ephemeral: true, text };
+  return { embeds: [errorEmbed(locale, escapeMarkdown(message), dym, hint)], ephemeral: true, text };
 }
 
 const MAX_CHOICES = 25;

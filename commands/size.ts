@@ -60,7 +60,7 @@ export async function answerSize(
   } catch (e) {
     if (e instanceof EstimateError || e instanceof RangeError) {
       const ee = e instanceof EstimateError ? e : undefined;
-      const err: UserError & { hint?: string } = { field: ee?.code ?? 'engine', message: e.message, didYouMean: ee?.suggestions.length ? ee.suggestions : undefined, hint: ee?.hint };
+      const err: UserError & { hint?: string } = { field: ee?.code ?? 'engine', message: e.message, didYouMean: ee?.suggestions.length ? ee.suggestions : undefined, hint: ee?.hint, ...(ee ? { code: ee.code, params: ee.params } : {}) };
       return { ok: false, reply: errorReply(ctx.locale, err), error: err };
     }
     throw e;
@@ -101,7 +101,8 @@ export async function answerDetails(opts: SizeOptions, ctx: CommandContext): Pro
   try {
     report = estimate(built.value, cat.engines, { explain: true });
   } catch (e) {
-    if (e instanceof EstimateError || e instanceof RangeError) return errorReply(ctx.locale, { field: 'engine', message: e.message });
+    if (e instanceof EstimateError) return errorReply(ctx.locale, { field: 'engine', message: e.message, code: e.code, params: e.params });
+    if (e instanceof RangeError) return errorReply(ctx.locale, { field: 'engine', message: e.message });
     throw e;
   }
   for (const line of input.config?.remarks ?? []) report.notes.push({ code: 'source.remark', message: line });
@@ -163,7 +164,7 @@ export const size: Command = {
       config = r.config;
       if (!opts.model) opts.model = config.name;
     }
-    if (config && !opts.gpu) return errorReply(ctx.locale, { field: 'gpu', message: 'which GPU? e.g. gpu:h100' });
+    if (config && !opts.gpu) return errorReply(ctx.locale, { field: 'gpu', message: 'which GPU? e.g. gpu:h100', code: 'config.gpu' });
     const res = await answerSize(opts, ctx, { config });
     return res.ok ? res.answer.reply : res.reply;
   },
@@ -180,6 +181,8 @@ export const size: Command = {
       return errorReply(ctx.locale, {
         field: 'button',
         message: decoded.reason === 'old' ? 'This button is from an older version of Headroom; run /size again.' : 'This button could not be read; run /size again.',
+        code: decoded.reason === 'old' ? 'button.old' : 'button.bad',
+        params: { command: '/size' },
       });
     const { action, arg, state } = decoded.value;
     const from = optionsOf(state);
@@ -196,7 +199,7 @@ export const size: Command = {
       previous = undefined;
     }
     const next = applyAction(action, arg, state, built.value);
-    if (!next) return errorReply(ctx.locale, { field: 'button', message: 'That change would not change the question; try another button.' });
+    if (!next) return errorReply(ctx.locale, { field: 'button', message: 'That change would not change the question; try another button.', code: 'button.same' });
     const res = await answerSize(optionsOf(next), ctx, { previous, config: input.config });
     return res.ok ? res.answer.reply : res.reply;
   },

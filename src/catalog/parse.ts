@@ -17,12 +17,18 @@ export interface UserError {
   field: string;
   message: string;
   didYouMean?: string[];
+  /** What `message` says, as a code and its values, so renderers can phrase it in another language (src/render/errors.ts). */
+  code?: string;
+  params?: Record<string, string | number>;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: UserError };
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-const fail = (field: string, message: string, didYouMean?: string[]): Result<never> => ({ ok: false, error: { field, message, didYouMean } });
+const fail = (field: string, message: string, didYouMean?: string[], coded?: { code: string; params?: Record<string, string | number> }): Result<never> => ({
+  ok: false,
+  error: { field, message, didYouMean, ...(coded ? { code: coded.code, params: coded.params ?? {} } : {}) },
+});
 
 export const MAX_USERS = 100_000;
 /** 10M tokens (k = 1024, so `context:10m` works: Llama 4 Scout's 10 485 760). */
@@ -79,19 +85,19 @@ export function checkOptions(opts: Record<string, unknown>): Result<void> {
 export function parseContext(input: string): Result<number> {
   const s = input.trim().toLowerCase().replace(/,|_/g, '').replace(/\s*tokens?$/, '');
   const m = /^(\d+(?:\.\d+)?)\s*([km]?)$/.exec(s);
-  if (!m) return fail('context', `context "${clip(input)}" is not a token count`, ['4096', '4k', '32k', '128k']);
+  if (!m) return fail('context', `context "${clip(input)}" is not a token count`, ['4096', '4k', '32k', '128k'], { code: 'context.format', params: { field: 'context', input: clip(input) } });
   const mult = m[2] === 'k' ? 1024 : m[2] === 'm' ? 1024 * 1024 : 1;
   const v = Math.round(Number(m[1]) * mult);
-  if (!Number.isFinite(v) || v < 1) return fail('context', 'context must be at least 1 token', ['4k']);
-  if (v > MAX_CONTEXT) return fail('context', `context ${v} is beyond any model (max ${MAX_CONTEXT})`, ['128k']);
+  if (!Number.isFinite(v) || v < 1) return fail('context', 'context must be at least 1 token', ['4k'], { code: 'context.min', params: { field: 'context' } });
+  if (v > MAX_CONTEXT) return fail('context', `context ${v} is beyond any model (max ${MAX_CONTEXT})`, ['128k'], { code: 'context.max', params: { field: 'context', value: v, max: MAX_CONTEXT } });
   return ok(v);
 }
 
 export function parsePositiveInt(field: string, input: string, max: number): Result<number> {
   const s = input.trim().replace(/,|_/g, '');
-  if (!/^[+]?\d{1,16}$/.test(s)) return fail(field, `${field} "${clip(input)}" must be a whole number from 1 to ${max}`);
+  if (!/^[+]?\d{1,16}$/.test(s)) return fail(field, `${field} "${clip(input)}" must be a whole number from 1 to ${max}`, undefined, { code: 'int.format', params: { field, input: clip(input), max } });
   const v = Number(s);
-  if (v < 1 || v > max) return fail(field, `${field} must be from 1 to ${max} (got ${clip(input)})`);
+  if (v < 1 || v > max) return fail(field, `${field} must be from 1 to ${max} (got ${clip(input)})`, undefined, { code: 'int.range', params: { field, input: clip(input), max } });
   return ok(v);
 }
 
@@ -99,12 +105,12 @@ export function parsePositiveInt(field: string, input: string, max: number): Res
 export function parseUtil(input: string): Result<number> {
   const t = input.trim();
   const m = /^(\d+(?:\.\d*)?|\.\d+)\s*(%?)$/.exec(t);
-  if (!m) return fail('util', `util "${clip(input)}" must be a fraction like 0.9 or a percentage like 90%`, ['0.9', '90%']);
+  if (!m) return fail('util', `util "${clip(input)}" must be a fraction like 0.9 or a percentage like 90%`, ['0.9', '90%'], { code: 'util.format', params: { input: clip(input) } });
   const v = Number(m[1]);
   const frac = m[2] ? v / 100 : v;
   if (!(frac > 0 && frac <= 1)) {
     const hint = !m[2] && v > 1 && v <= 100 ? [`${v / 100}`, `${v}%`] : ['0.9', '90%'];
-    return fail('util', `util ${clip(t)} is not above 0 and at most 1 (a fraction of GPU memory)`, hint);
+    return fail('util', `util ${clip(t)} is not above 0 and at most 1 (a fraction of GPU memory)`, hint, { code: 'util.range', params: { input: clip(t) } });
   }
   return ok(Math.round(frac * 1000) / 1000);
 }
@@ -178,11 +184,11 @@ export function parseEngine(input: string, vllm?: EngineReleases): Result<Engine
       .sort((a, b) => a.d - b.d)
       .map((x) => x.e);
     const uniq = [...new Set(near)].slice(0, 3);
-    return fail('engine', `unknown engine "${clip(input)}"`, uniq.length ? uniq : ENGINE_IDS);
+    return fail('engine', `unknown engine "${clip(input)}"`, uniq.length ? uniq : ENGINE_IDS, { code: 'unknown', params: { what: 'engine', input: clip(input) } });
   }
   if (version !== undefined) {
-    if (id !== 'vllm') return fail('engine', `versioned profiles exist for vLLM only (e.g. vllm@0.19); use plain "${id}"`, [id]);
-    if (!/^\d{1,3}\.\d{1,3}(\.\d{1,3})?$/.test(version)) return fail('engine', `"${clip(version)}" is not a vLLM version like 0.19`, ['vllm@0.19', 'vllm@0.21']);
+    if (id !== 'vllm') return fail('engine', `versioned profiles exist for vLLM only (e.g. vllm@0.19); use plain "${id}"`, [id], { code: 'engine.versionedVllmOnly', params: { id } });
+    if (!/^\d{1,3}\.\d{1,3}(\.\d{1,3})?$/.test(version)) return fail('engine', `"${clip(version)}" is not a vLLM version like 0.19`, ['vllm@0.19', 'vllm@0.21'], { code: 'engine.versionFormat', params: { input: clip(version) } });
     const v = version.split('.').slice(0, 2).join('.');
     if (vllm && (cmpVersion(v, vllm.newest) > 0 || cmpVersion(v, vllm.profiles[0] ?? '0') < 0)) {
       return fail(
@@ -287,22 +293,22 @@ export function buildRequest(opts: SizeOptions, cat: LoadedCatalogs, config?: Mo
     if (!(total <= MAX_CONFIG_PARAMS))
       return fail(field, `${hub ? `${config.source?.repo}: ` : ''}config.json describes ${(total / 1e12).toPrecision(3)} T parameters; the largest real models have about 2 T — check hidden_size, intermediate_size and num_hidden_layers`);
   } else {
-    if (!opts.model?.trim()) return fail('model', 'which model? e.g. model:qwen3-32b', ix.models.suggest('qwen3-32b').map((c) => c.value));
+    if (!opts.model?.trim()) return fail('model', 'which model? e.g. model:qwen3-32b', ix.models.suggest('qwen3-32b').map((c) => c.value), { code: 'model.missing' });
     const m = ix.models.resolve(opts.model);
-    if (!m) return fail('model', `unknown model "${clip(opts.model)}"`, ix.models.suggest(opts.model).map((c) => c.value));
+    if (!m) return fail('model', `unknown model "${clip(opts.model)}"`, ix.models.suggest(opts.model).map((c) => c.value), { code: 'unknown', params: { what: 'model', input: clip(opts.model) } });
     model = cat.models.get(m.id)!;
     quantHint = m.quantHint;
   }
 
   // gpu
-  if (!opts.gpu?.trim()) return fail('gpu', 'which GPU? e.g. gpu:a10x8 or gpu:h100', ['h100', 'a100-80gb', 'rtx4090']);
+  if (!opts.gpu?.trim()) return fail('gpu', 'which GPU? e.g. gpu:a10x8 or gpu:h100', ['h100', 'a100-80gb', 'rtx4090'], { code: 'gpu.missing' });
   const g = ix.gpus.resolve(opts.gpu);
   // Not found: a count out of range ("h100x0", "h100x5000") gets its own line.
   const typedCount = g ? undefined : /^\s*(\d+)\s*[x×*]\s*\D|[x×*:]\s*(\d+)\s*$/i.exec(opts.gpu);
   const n = typedCount ? Number(typedCount[1] ?? typedCount[2]) : undefined;
-  if (n !== undefined && (n < 1 || n > MAX_GPUS) && ix.gpus.resolve(opts.gpu.replace(/^\s*\d+\s*[x×*]\s*|\s*[x×*:]\s*\d+\s*$/i, ''))) return fail('gpu', `GPU count must be from 1 to ${MAX_GPUS} (got ${clip(String(n), 12)})`, ['h100x8', 'a10x4']);
-  if (!g) return fail('gpu', `unknown GPU "${clip(opts.gpu)}"`, ix.gpus.suggest(opts.gpu).map((c) => c.value));
-  if (g.count > MAX_GPUS) return fail('gpu', `GPU count must be from 1 to ${MAX_GPUS} (got ${g.count})`, ['h100x8', 'a10x4']);
+  if (n !== undefined && (n < 1 || n > MAX_GPUS) && ix.gpus.resolve(opts.gpu.replace(/^\s*\d+\s*[x×*]\s*|\s*[x×*:]\s*\d+\s*$/i, ''))) return fail('gpu', `GPU count must be from 1 to ${MAX_GPUS} (got ${clip(String(n), 12)})`, ['h100x8', 'a10x4'], { code: 'gpu.count', params: { max: MAX_GPUS, input: clip(String(n), 12) } });
+  if (!g) return fail('gpu', `unknown GPU "${clip(opts.gpu)}"`, ix.gpus.suggest(opts.gpu).map((c) => c.value), { code: 'unknown', params: { what: 'gpu', input: clip(opts.gpu) } });
+  if (g.count > MAX_GPUS) return fail('gpu', `GPU count must be from 1 to ${MAX_GPUS} (got ${g.count})`, ['h100x8', 'a10x4'], { code: 'gpu.count', params: { max: MAX_GPUS, input: g.count } });
   const gpu = cat.gpus.get(g.id);
   if (!gpu) return fail('gpu', `GPU "${clip(opts.gpu)}" points at a missing catalog entry`);
 
@@ -332,14 +338,14 @@ export function buildRequest(opts: SizeOptions, cat: LoadedCatalogs, config?: Mo
     // Apple unified memory has no CUDA/ROCm: the vLLM-family engines do not run there; llama.cpp (Metal) does.
     if (defaulted.engine) engine = { id: 'llamacpp' };
     else if (needsCuda(engine.id))
-      return fail('engine', `${engine.id} does not run on ${gpu.name} (no CUDA); use llama.cpp or Ollama`, ['llamacpp', 'ollama']);
+      return fail('engine', `${engine.id} does not run on ${gpu.name} (no CUDA); use llama.cpp or Ollama`, ['llamacpp', 'ollama'], { code: 'engine.noCuda', params: { engine: engine.id, gpu: gpu.name } });
   }
 
   // quant
   let quantId: string | undefined;
   if (opts.quant?.trim()) {
     quantId = ix.quants.resolve(opts.quant);
-    if (!quantId) return fail('quant', `unknown quantization "${clip(opts.quant)}"`, ix.quants.suggest(opts.quant));
+    if (!quantId) return fail('quant', `unknown quantization "${clip(opts.quant)}"`, ix.quants.suggest(opts.quant), { code: 'unknown', params: { what: 'quant', input: clip(opts.quant) } });
   } else if (quantHint) quantId = quantHint;
   else {
     defaulted.quant = true;
@@ -354,12 +360,12 @@ export function buildRequest(opts: SizeOptions, cat: LoadedCatalogs, config?: Mo
   let kvId: string;
   if (opts.kv?.trim()) {
     const k = ix.kvs.resolve(opts.kv);
-    if (!k) return fail('kv', `unknown KV cache dtype "${clip(opts.kv)}"`, ['bf16', 'fp8', 'q8_0']);
+    if (!k) return fail('kv', `unknown KV cache dtype "${clip(opts.kv)}"`, ['bf16', 'fp8', 'q8_0'], { code: 'unknown', params: { what: 'kv', input: clip(opts.kv) } });
     kvId = k;
     const kvc = engineProfile(engine.id).kvCache;
     if (!kvc.dtypes.includes(k)) {
       const why = k === 'q8_0' || k === 'q4_0' ? `kv:${k} is a llama.cpp cache type` : `${engine.id} has no ${k} KV cache`;
-      return fail('kv', `${why}; ${engine.id} offers ${kvc.dtypes.join(', ')}`, [kvc.hint]);
+      return fail('kv', `${why}; ${engine.id} offers ${kvc.dtypes.join(', ')}`, [kvc.hint], { code: k === 'q8_0' || k === 'q4_0' ? 'kv.llamacppOnly' : 'kv.unsupported', params: { kv: k, engine: engine.id, offers: kvc.dtypes.join(', ') } });
     }
   } else {
     defaulted.kv = true;
@@ -377,13 +383,13 @@ export function buildRequest(opts: SizeOptions, cat: LoadedCatalogs, config?: Mo
     const r = parsePositiveInt('tp', opts.tp, MAX_GPUS);
     if (!r.ok) return r;
     tp = r.value;
-    if (tp > g.count) return fail('tp', `tp=${tp} needs at least ${tp} GPUs; you gave ${g.count}`, [`${gpu.id}x${tp}`]);
+    if (tp > g.count) return fail('tp', `tp=${tp} needs at least ${tp} GPUs; you gave ${g.count}`, [`${gpu.id}x${tp}`], { code: 'tp.gpus', params: { tp, gpus: g.count } });
   } else defaulted.tp = true;
   if (opts.pp?.trim()) {
     const r = parsePositiveInt('pp', opts.pp, MAX_GPUS);
     if (!r.ok) return r;
     pp = r.value;
-    if ((tp ?? 1) * pp > g.count) return fail('pp', `tp × pp = ${(tp ?? 1) * pp} is more than the ${g.count} GPUs given`);
+    if ((tp ?? 1) * pp > g.count) return fail('pp', `tp × pp = ${(tp ?? 1) * pp} is more than the ${g.count} GPUs given`, undefined, { code: 'pp.gpus', params: { product: (tp ?? 1) * pp, gpus: g.count } });
   }
   let util: number | undefined;
   if (opts.util?.trim()) {
@@ -395,8 +401,8 @@ export function buildRequest(opts: SizeOptions, cat: LoadedCatalogs, config?: Mo
   let avgContextTokens: number | undefined;
   if (opts.avgcontext?.trim()) {
     const r = parseContext(opts.avgcontext);
-    if (!r.ok) return fail('avgcontext', r.error.message.replace(/^context/, 'avgcontext'), r.error.didYouMean);
-    if (r.value > contextTokens) return fail('avgcontext', `avgcontext ${r.value} is more than context ${contextTokens} (the per-request maximum)`, [`context:${Math.ceil(r.value / 1024)}k`]);
+    if (!r.ok) return fail('avgcontext', r.error.message.replace(/^context/, 'avgcontext'), r.error.didYouMean, r.error.code ? { code: r.error.code, params: { ...r.error.params, field: 'avgcontext' } } : undefined);
+    if (r.value > contextTokens) return fail('avgcontext', `avgcontext ${r.value} is more than context ${contextTokens} (the per-request maximum)`, [`context:${Math.ceil(r.value / 1024)}k`], { code: 'avgcontext.max', params: { avg: r.value, context: contextTokens } });
     avgContextTokens = r.value;
   }
 

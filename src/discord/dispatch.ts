@@ -375,7 +375,8 @@ export class Dispatcher {
       const problem = def ? optionProblem(def, o as Parameters<typeof optionProblem>[1]) : undefined;
       if (problem) {
         log.info({ command: data.name, option: o.name.slice(0, 32), problem }, 'option refused');
-        await responder.reply(errorReply(MESSAGES[lang(locale)].badOption.replace('{problem}', problem)));
+        const shown = optionProblem(def, o as Parameters<typeof optionProblem>[1], false, locale) ?? problem;
+        await responder.reply(errorReply(MESSAGES[lang(locale)].badOption.replace('{problem}', shown)));
         return;
       }
     }

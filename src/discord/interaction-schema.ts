@@ -6,6 +6,7 @@
 // new option needs no change here.
 import type { APIApplicationCommandOption } from 'discord-api-types/v10';
 import { z } from 'zod';
+import { lang, type Locale } from '../../commands/types.ts';
 
 const snowflake = z.string().regex(/^\d{1,20}$/, 'not a snowflake');
 
@@ -77,34 +78,69 @@ const ATTACHMENT = 11;
  * Check one option value against its definition. Returns a one-line problem or undefined. Autocomplete
  * partial values are exempt from ranges and choices (the user is still typing) but not from types.
  */
-export function optionProblem(def: APIApplicationCommandOption | undefined, o: RawOption, partial = false): string | undefined {
-  if (!def) return `${o.name.slice(0, 32)} is not an option of this command`;
-  if (def.type !== o.type) return `${def.name} has the wrong type`;
+export function optionProblem(def: APIApplicationCommandOption | undefined, o: RawOption, partial = false, locale: Locale = 'en'): string | undefined {
+  const w = PROBLEM[lang(locale)];
+  if (!def) return w.notOption(o.name.slice(0, 32));
+  if (def.type !== o.type) return w.wrongType(def.name);
   const v = o.value;
   switch (def.type) {
     case STRING: {
-      if (typeof v !== 'string') return `${def.name} must be text`;
+      if (typeof v !== 'string') return w.text(def.name);
       if (partial) return undefined;
-      if (def.max_length !== undefined && v.length > def.max_length) return `${def.name} is longer than ${def.max_length} characters`;
-      if (def.min_length !== undefined && v.length < def.min_length) return `${def.name} is shorter than ${def.min_length} characters`;
-      if (def.choices?.length && !def.choices.some((c) => c.value === v)) return `${def.name} must be one of ${def.choices.map((c) => c.value).join(', ')}`;
+      if (def.max_length !== undefined && v.length > def.max_length) return w.longer(def.name, def.max_length);
+      if (def.min_length !== undefined && v.length < def.min_length) return w.shorter(def.name, def.min_length);
+      if (def.choices?.length && !def.choices.some((c) => c.value === v)) return w.oneOf(def.name, def.choices.map((c) => c.value).join(', '));
       return undefined;
     }
     case INTEGER:
     case NUMBER: {
-      if (partial && typeof v === 'string') return v.length <= 40 ? undefined : `${def.name} is too long`;
-      if (typeof v !== 'number' || !Number.isFinite(v)) return `${def.name} must be a number`;
-      if (def.type === INTEGER && !Number.isInteger(v)) return `${def.name} must be a whole number`;
+      if (partial && typeof v === 'string') return v.length <= 40 ? undefined : w.tooLong(def.name);
+      if (typeof v !== 'number' || !Number.isFinite(v)) return w.number(def.name);
+      if (def.type === INTEGER && !Number.isInteger(v)) return w.whole(def.name);
       if (partial) return undefined;
-      if (def.min_value !== undefined && v < def.min_value) return `${def.name} must be at least ${def.min_value}`;
-      if (def.max_value !== undefined && v > def.max_value) return `${def.name} must be at most ${def.max_value}`;
+      if (def.min_value !== undefined && v < def.min_value) return w.atLeast(def.name, def.min_value);
+      if (def.max_value !== undefined && v > def.max_value) return w.atMost(def.name, def.max_value);
       return undefined;
     }
     case BOOLEAN:
-      return typeof v === 'boolean' ? undefined : `${def.name} must be true or false`;
+      return typeof v === 'boolean' ? undefined : w.boolean(def.name);
     case ATTACHMENT:
-      return typeof v === 'string' && /^\d{1,20}$/.test(v) ? undefined : `${def.name} is not an attachment`;
+      return typeof v === 'string' && /^\d{1,20}$/.test(v) ? undefined : w.attachment(def.name);
     default:
       return undefined;
   }
 }
+
+/** The problems above, per language (option names stay as Discord shows them in the command). */
+const PROBLEM = {
+  en: {
+    notOption: (n: string) => `${n} is not an option of this command`,
+    wrongType: (n: string) => `${n} has the wrong type`,
+    text: (n: string) => `${n} must be text`,
+    longer: (n: string, max: number) => `${n} is longer than ${max} characters`,
+    shorter: (n: string, min: number) => `${n} is shorter than ${min} characters`,
+    oneOf: (n: string, list: string) => `${n} must be one of ${list}`,
+    tooLong: (n: string) => `${n} is too long`,
+    number: (n: string) => `${n} must be a number`,
+    whole: (n: string) => `${n} must be a whole number`,
+    atLeast: (n: string, min: number) => `${n} must be at least ${min}`,
+    atMost: (n: string, max: number) => `${n} must be at most ${max}`,
+    boolean: (n: string) => `${n} must be true or false`,
+    attachment: (n: string) => `${n} is not an attachment`,
+  },
+  'zh-CN': {
+    notOption: (n: string) => `${n} 不是这个命令的选项`,
+    wrongType: (n: string) => `${n} 的类型不对`,
+    text: (n: string) => `${n} 必须是文本`,
+    longer: (n: string, max: number) => `${n} 超过了 ${max} 个字符`,
+    shorter: (n: string, min: number) => `${n} 少于 ${min} 个字符`,
+    oneOf: (n: string, list: string) => `${n} 必须是 ${list.split(', ').join('、')} 之一`,
+    tooLong: (n: string) => `${n} 太长了`,
+    number: (n: string) => `${n} 必须是数字`,
+    whole: (n: string) => `${n} 必须是整数`,
+    atLeast: (n: string, min: number) => `${n} 至少是 ${min}`,
+    atMost: (n: string, max: number) => `${n} 最多是 ${max}`,
+    boolean: (n: string) => `${n} 必须是 true 或 false`,
+    attachment: (n: string) => `${n} 不是附件`,
+  },
+};

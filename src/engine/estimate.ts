@@ -6,7 +6,7 @@ import { storedFor } from './weights.ts';
 import { computeCapacity, type CapacityResult } from './capacity.ts';
 import type { Step } from './formulas.ts';
 import { engineProfile, isLayerSplitEngine } from './engines/index.ts';
-import { candidateLayouts, tpInvalidReason } from './layout.ts';
+import { candidateLayouts, tpInvalid, tpInvalidReason } from './layout.ts';
 import { evaluateLayout, type LayoutEval, type ProfileInput } from './profiles.ts';
 import type { Alternative, Note, SizingReport } from './report.ts';
 import { costOf } from './cost.ts';
@@ -24,12 +24,15 @@ export class EstimateError extends Error {
   readonly suggestions: string[];
   /** A sentence of advice when there is no drop-in alternative. */
   readonly hint?: string;
-  constructor(code: string, message: string, hint?: string, suggestions: string[] = []) {
+  /** The values behind the message, so renderers can phrase it in another language. */
+  readonly params: Record<string, string | number>;
+  constructor(code: string, message: string, hint?: string, suggestions: string[] = [], params: Record<string, string | number> = {}) {
     super(message);
     this.name = 'EstimateError';
     this.code = code;
     this.hint = hint;
     this.suggestions = suggestions;
+    this.params = params;
   }
 }
 
@@ -92,19 +95,32 @@ function evaluateAll(req: SizingRequest, engines: EngineCatalog, opts: EstimateO
   const inp = profileInput(req, engines, opts, false);
   const { valid, rejected } = candidateLayouts(req.model, req.gpuCount, req.engine.id, req.quant, { tp: req.tp, pp: req.pp });
   if (req.tp && !isLayerSplitEngine(req.engine.id)) {
-    const why = tpInvalidReason(req.model, req.tp, req.quant);
+    const why = tpInvalid(req.model, req.tp, req.quant);
     if (why) {
       const ok: number[] = [];
       for (let t = 1; t <= Math.min(req.gpuCount, 64); t++) if (req.gpuCount % t === 0 && !tpInvalidReason(req.model, t, req.quant)) ok.push(t);
-      throw new EstimateError('layout.tp', `tp=${req.tp} does not work for ${req.model.name}: ${why}.`, ok.length ? undefined : 'no tensor-parallel size works on this GPU count', ok.map((t) => `tp:${t}`));
+      throw new EstimateError('layout.tp', `tp=${req.tp} does not work for ${req.model.name}: ${why.message}.`, ok.length ? undefined : 'no tensor-parallel size works on this GPU count', ok.map((t) => `tp:${t}`), {
+        tp: req.tp,
+        model: req.model.name,
+        whyCode: why.code,
+        ...why.params,
+      });
     }
     if (req.gpuCount % (req.tp * (req.pp ?? 1)) !== 0)
-      throw new EstimateError('layout.count', `tp=${req.tp}${req.pp ? ` × pp=${req.pp}` : ''} does not divide ${req.gpuCount} GPUs.`, `use a GPU count that is a multiple of ${req.tp * (req.pp ?? 1)}`);
+      throw new EstimateError('layout.count', `tp=${req.tp}${req.pp ? ` × pp=${req.pp}` : ''} does not divide ${req.gpuCount} GPUs.`, `use a GPU count that is a multiple of ${req.tp * (req.pp ?? 1)}`, [], {
+        split: `tp=${req.tp}${req.pp ? ` × pp=${req.pp}` : ''}`,
+        gpus: req.gpuCount,
+        multiple: req.tp * (req.pp ?? 1),
+      });
   }
-  if (req.pp && req.gpuCount % req.pp !== 0) throw new EstimateError('layout.count', `pp=${req.pp} does not divide ${req.gpuCount} GPUs.`);
+  if (req.pp && req.gpuCount % req.pp !== 0) throw new EstimateError('layout.count', `pp=${req.pp} does not divide ${req.gpuCount} GPUs.`, undefined, [], { split: `pp=${req.pp}`, gpus: req.gpuCount });
   if (valid.length === 0) {
     const r = rejected[0];
-    throw new EstimateError('layout.none', `No valid layout of ${req.model.name} on ${req.gpuCount} GPUs${r ? `: ${r.reason}` : ''}.`, 'try another GPU count');
+    throw new EstimateError('layout.none', `No valid layout of ${req.model.name} on ${req.gpuCount} GPUs${r ? `: ${r.reason}` : ''}.`, 'try another GPU count', [], {
+      model: req.model.name,
+      gpus: req.gpuCount,
+      ...(r ? { whyCode: r.problem.code, ...r.problem.params } : {}),
+    });
   }
   const evaluated = valid.map((c) => {
     const ev = evaluateLayout(inp, c.tp, c.pp, c.replicas, c.dp ?? 1);
@@ -115,7 +131,17 @@ function evaluateAll(req: SizingRequest, engines: EngineCatalog, opts: EstimateO
   });
   return {
     evaluated,
-    rejected: rejected.map((r) => ({ tp: r.tp, pp: r.pp, replicas: r.replicas, ...(r.dp ? { dp: r.dp } : {}), fits: false, maxUsers: 0, reason: r.dp ? `DP attention: ${r.reason}` : r.reason })),
+    rejected: rejected.map((r) => ({
+      tp: r.tp,
+      pp: r.pp,
+      replicas: r.replicas,
+      ...(r.dp ? { dp: r.dp } : {}),
+      fits: false,
+      maxUsers: 0,
+      reason: r.dp ? `DP attention: ${r.reason}` : r.reason,
+      reasonCode: r.problem.code,
+      reasonParams: { ...r.problem.params, ...(r.dp ? { dp: r.dp } : {}) },
+    })),
   };
 }
 
@@ -138,6 +164,20 @@ function choose(evaluated: Evaluated[]): Evaluated {
 }
 
 export type LayoutReasonCode = 'requested' | 'only' | 'fastest' | 'closest';
+
+/** Why a considered layout lost to the chosen one: the English sentence, a code and its values (renderers phrase it). */
+function altReason(e: Evaluated, best: Evaluated): { reason: string; reasonCode: string; reasonParams: Record<string, string | number> } {
+  const dp: Record<string, number> = e.ev.dp > 1 ? { dp: e.ev.dp } : {};
+  const prefix = e.ev.dp > 1 ? `DP attention ×${e.ev.dp} + EP: ` : '';
+  if (e.cap.fits) {
+    const total = Math.round(e.perf.decodeTokensPerSecondTotal);
+    const bestTotal = Math.round(best.perf.decodeTokensPerSecondTotal);
+    return { reason: `${prefix}fits; ${total} tok/s total vs ${bestTotal}`, reasonCode: 'alt.fits', reasonParams: { total, best: bestTotal, ...dp } };
+  }
+  if (e.ev.stage.poolBytes <= 0) return { reason: `${prefix}weights and overheads do not fit`, reasonCode: 'alt.weights', reasonParams: { ...dp } };
+  const users = clampInt(e.cap.maxUsers);
+  return { reason: `${prefix}holds ${users} users at this context`, reasonCode: 'alt.holds', reasonParams: { users, ...dp } };
+}
 
 function layoutReasonCode(best: Evaluated, all: Evaluated[], userChose: boolean): LayoutReasonCode {
   if (userChose) return 'requested';
@@ -364,7 +404,11 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
   const profile = engineProfile(req.engine.id);
   const support = profile.supports(req.quant, req.gpu);
   if (!support.ok)
-    throw new EstimateError('engine.support', `${profile.label} cannot run ${req.quant.id} on ${req.gpu.name}: ${support.reason}.`, support.alternative ? `use ${support.alternative}` : undefined, support.alternative ? [support.alternative.split(' ')[0]] : []);
+    throw new EstimateError('engine.support', `${profile.label} cannot run ${req.quant.id} on ${req.gpu.name}: ${support.reason}.`, support.alternative ? `use ${support.alternative}` : undefined, support.alternative ? [support.alternative.split(' ')[0]] : [], {
+      engine: profile.label,
+      quant: req.quant.id,
+      gpu: req.gpu.name,
+    });
   const counts = parameterCounts(req.model);
   const { evaluated, rejected } = evaluateAll(req, engines, opts);
   const best = choose(evaluated);
@@ -450,22 +494,21 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
 
   const alternatives: Alternative[] = evaluated
     .filter((e) => e !== best)
-    .map((e) => ({
-      tp: e.ev.tp,
-      pp: e.ev.pp,
-      replicas: e.ev.replicas,
-      ...(e.ev.dp > 1 ? { dp: e.ev.dp } : {}),
-      fits: e.cap.fits,
-      maxUsers: clampInt(e.cap.maxUsers),
-      reason: (e.ev.dp > 1 ? `DP attention ×${e.ev.dp} + EP: ` : '') + (e.cap.fits
-        ? `fits; ${e.perf.decodeTokensPerSecondTotal.toFixed(0)} tok/s total vs ${best.perf.decodeTokensPerSecondTotal.toFixed(0)}`
-        : e.ev.stage.poolBytes <= 0
-          ? 'weights and overheads do not fit'
-          : `holds ${clampInt(e.cap.maxUsers)} users at this context`),
-    }))
+    .map(
+      (e): Alternative => ({
+        tp: e.ev.tp,
+        pp: e.ev.pp,
+        replicas: e.ev.replicas,
+        ...(e.ev.dp > 1 ? { dp: e.ev.dp } : {}),
+        fits: e.cap.fits,
+        maxUsers: clampInt(e.cap.maxUsers),
+        ...altReason(e, best),
+      }),
+    )
     .concat(rejected);
 
   const reasonCode = layoutReasonCode(best, evaluated, req.tp !== undefined);
+
   const budget = ev.budgetBytes;
   const used = st.weightsBytes + st.activationBytes + st.overheadBytes + cap.kvRequiredBytes;
   const report: SizingReport = {
@@ -599,7 +642,7 @@ function speedNotes(req: SizingRequest, ev: LayoutEval, m: SpeedModel, perf: Per
     const host = req.host;
     notes.push({
       code: 'perf.host',
-      params: { host: host?.name ?? 'default host', gbs: host?.bandwidthGBs ?? 0, gib: +(perf.hostBytesPerStep / GiB).toFixed(2) },
+      params: { host: host?.name ?? 'default host', gbs: host?.bandwidthGBs ?? 0, gib: +(perf.hostBytesPerStep / GiB).toFixed(2), what: m.expertsOnHost ? 'experts' : 'layers', defaulted: req.defaulted.host ? 1 : 0, prefill: m.engine === 'ktransformers' ? 'cpu' : 'pcie' },
       message: `${m.expertsOnHost ? 'Routed experts' : 'Layers'} in host RAM: each decode step reads ${(perf.hostBytesPerStep / GiB).toFixed(2)} GiB at ${host ? `${host.bandwidthGBs} GB/s (${host.name}${req.defaulted.host ? ', the default; set host:' : ''})` : 'host bandwidth'}, which sets the speed; prefill ${m.engine === 'ktransformers' ? 'multiplies the experts on the CPU' : 'copies them to the GPU over PCIe for every 512-token batch'}.`,
     });
   }

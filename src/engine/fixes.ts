@@ -17,6 +17,8 @@ export interface Fix {
   effect: string;
   fits: boolean;
   maxUsers: number;
+  /** The values behind `effect`, so renderers can phrase it in another language (like notes). */
+  params: Record<string, string | number>;
 }
 
 interface Attempt {
@@ -25,6 +27,8 @@ interface Attempt {
   req: SizingRequest;
   maxNumSeqs?: number;
   what: string;
+  /** The values `what` is made of. */
+  params?: Record<string, string | number>;
 }
 
 type Run = (req: SizingRequest, maxNumSeqs?: number) => SizingReport | undefined;
@@ -36,13 +40,16 @@ export function cheapFixes(req: SizingRequest, report: SizingReport, cat: FixCat
   const kvTo = kvs.includes('fp8') ? 'fp8' : kvs.includes('q8_0') ? 'q8_0' : undefined;
   const kvTarget = kvTo ? cat.kvDtypes.get(kvTo) : undefined;
   if (kvTarget && kvTarget.bytes < req.kvDtype.bytes)
-    attempts.push({ code: 'fix.kv', change: `kv:${kvTo}`, req: { ...req, kvDtype: kvTarget }, what: `KV cache in ${kvTo} (${req.kvDtype.bytes} → ${kvTarget.bytes} B per value)` });
+    attempts.push({ code: 'fix.kv', change: `kv:${kvTo}`, req: { ...req, kvDtype: kvTarget }, what: `KV cache in ${kvTo} (${req.kvDtype.bytes} → ${kvTarget.bytes} B per value)`, params: { to: kvTarget.id, fromBytes: req.kvDtype.bytes, toBytes: kvTarget.bytes } });
   const seqs = Number(report.launch.command.match(/--max-num-seqs (\d+)/)?.[1] ?? 0);
   const perReplica = Math.ceil(req.users / Math.max(1, report.layout.replicas * report.layout.dp));
   const smaller = Math.max(8, Math.ceil(perReplica / 8) * 8);
-  if (seqs && smaller < seqs) attempts.push({ code: 'fix.seqs', change: `--max-num-seqs ${smaller}`, req, maxNumSeqs: smaller, what: `max_num_seqs ${seqs} → ${smaller}: a smaller sampler peak and fewer CUDA graphs` });
+  if (seqs && smaller < seqs) attempts.push({ code: 'fix.seqs', change: `--max-num-seqs ${smaller}`, req, maxNumSeqs: smaller, what: `max_num_seqs ${seqs} → ${smaller}: a smaller sampler peak and fewer CUDA graphs`, params: { from: seqs, to: smaller } });
   if (['vllm', 'sglang', 'mindie', 'trtllm'].includes(req.engine.id) && report.request.util < 0.95 && !(req.engine.id === 'trtllm' && (req.util ?? 0.9) >= 0.95))
-    attempts.push({ code: 'fix.util', change: 'util:0.95', req: { ...req, util: 0.95 }, what: `memory fraction ${req.engine.id === 'trtllm' ? req.util ?? 0.9 : report.request.util} → 0.95 (less headroom for spikes)` });
+  {
+    const from = req.engine.id === 'trtllm' ? req.util ?? 0.9 : report.request.util;
+    attempts.push({ code: 'fix.util', change: 'util:0.95', req: { ...req, util: 0.95 }, what: `memory fraction ${from} → 0.95 (less headroom for spikes)`, params: { from, to: 0.95 } });
+  }
   const bits = req.quant.bitsPerWeight;
   const llama = req.engine.id === 'llamacpp' || req.engine.id === 'ollama';
   const formats = llama ? (bits > 5 ? ['q4_k_m'] : []) : bits >= 16 ? ['fp8', 'int8', 'int4'] : bits >= 8 ? ['int4'] : [];
@@ -53,12 +60,12 @@ export function cheapFixes(req: SizingRequest, report: SizingReport, cat: FixCat
     if (id === 'int8' && weightFixes > 0) continue; // int8 only where FP8 does not run (Ascend, pre-Ada without Marlin)
     if (!profile.supports(q, req.gpu).ok) continue;
     weightFixes++;
-    attempts.push({ code: `fix.weights.${id}`, change: `quant:${id}`, req: { ...req, quant: q }, what: `weights in ${id.toUpperCase()}` });
+    attempts.push({ code: `fix.weights.${id}`, change: `quant:${id}`, req: { ...req, quant: q }, what: `weights in ${id.toUpperCase()}`, params: { quant: id.toUpperCase() } });
   }
   const cap = report.capacity.maxContextTokens;
   if (cap >= 1024 && cap < req.contextTokens) {
     const k = Math.floor(cap / 1024) * 1024;
-    attempts.push({ code: 'fix.context', change: `context:${k / 1024}k`, req: { ...req, contextTokens: k }, what: `context capped at ${k} tokens per user` });
+    attempts.push({ code: 'fix.context', change: `context:${k / 1024}k`, req: { ...req, contextTokens: k }, what: `context capped at ${k} tokens per user`, params: { context: k } });
   }
   if (req.model.moe && !profile.layouts.dpAttention && req.gpuCount >= 2) {
     const sg = engineProfile('sglang');
@@ -76,6 +83,7 @@ export function cheapFixes(req: SizingRequest, report: SizingReport, cat: FixCat
       effect: `${a.what}: ${report.capacity.maxUsers} → ${r.capacity.maxUsers} users at ${a.req.contextTokens} tokens${r.fits ? ', fits' : ', still short'}`,
       fits: r.fits,
       maxUsers: r.capacity.maxUsers,
+      params: { ...a.params, before: report.capacity.maxUsers, after: r.capacity.maxUsers, context: a.req.contextTokens },
     });
   }
   return out;

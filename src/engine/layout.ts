@@ -15,16 +15,31 @@ export interface LayoutCandidate {
 
 /** Why `tp` is not a valid tensor-parallel size for this model (null when valid). Mirrors vLLM's checks. */
 export function tpInvalidReason(arch: Architecture, tp: number, quant: QuantFormat): string | null {
+  return tpInvalid(arch, tp, quant)?.message ?? null;
+}
+
+/** Why a tensor-parallel size cannot shard this model: code, values and the English sentence (null when it can). */
+export interface LayoutProblem {
+  code: string;
+  params: Record<string, string | number>;
+  message: string;
+}
+
+export function tpInvalid(arch: Architecture, tp: number, quant: QuantFormat): LayoutProblem | null {
   if (tp === 1) return null;
-  if (arch.heads % tp !== 0) return `${arch.heads} attention heads are not divisible by tp=${tp}`;
+  if (arch.heads % tp !== 0) return { code: 'tp.heads', params: { heads: arch.heads, tp }, message: `${arch.heads} attention heads are not divisible by tp=${tp}` };
   if (!arch.mla) {
     const kv = arch.kvHeads;
-    if (tp < kv ? kv % tp !== 0 : tp % kv !== 0) return `${kv} KV heads and tp=${tp} do not divide each other`;
+    if (tp < kv ? kv % tp !== 0 : tp % kv !== 0) return { code: 'tp.kvHeads', params: { kvHeads: kv, tp }, message: `${kv} KV heads and tp=${tp} do not divide each other` };
   }
   const l = arch.linear;
   if (l?.kind === 'gated_deltanet') {
-    if (l.numValueHeads % tp !== 0 || l.numKeyHeads % tp !== 0) return `linear-attention heads (${l.numKeyHeads}/${l.numValueHeads}) are not divisible by tp=${tp}`;
-  } else if (l && l.numHeads % tp !== 0) return `${l.kind === 'mamba2' ? 'Mamba-2' : 'KDA'} heads (${l.numHeads}) are not divisible by tp=${tp}`;
+    if (l.numValueHeads % tp !== 0 || l.numKeyHeads % tp !== 0)
+      return { code: 'tp.linear', params: { heads: `${l.numKeyHeads}/${l.numValueHeads}`, kind: 'linear-attention', tp }, message: `linear-attention heads (${l.numKeyHeads}/${l.numValueHeads}) are not divisible by tp=${tp}` };
+  } else if (l && l.numHeads % tp !== 0) {
+    const kind = l.kind === 'mamba2' ? 'Mamba-2' : 'KDA';
+    return { code: 'tp.linear', params: { heads: l.numHeads, kind, tp }, message: `${kind} heads (${l.numHeads}) are not divisible by tp=${tp}` };
+  }
   // Group-quantized weights need every sharded input width to be a whole number of groups.
   const group = ['int4', 'awq', 'gptq'].includes(quant.id) ? 128 : quant.id === 'fp8' && arch.nativeQuant === 'fp8' ? 128 : 0;
   if (group) {
@@ -32,7 +47,8 @@ export function tpInvalidReason(arch: Architecture, tp: number, quant: QuantForm
     if (arch.intermediate > 0 && arch.layerSpecs.some((l) => l.ffn === 'dense')) widths.push(['intermediate_size', arch.intermediate]);
     if (arch.moe) widths.push(['moe_intermediate_size', arch.moe.expertIntermediate]);
     for (const [name, w] of widths) {
-      if ((w / tp) % group !== 0) return `${name} ${w} / tp=${tp} = ${w / tp} is not a multiple of the ${quant.id} group size ${group}`;
+      if ((w / tp) % group !== 0)
+        return { code: 'tp.group', params: { name, width: w, tp, shard: w / tp, quant: quant.id, group }, message: `${name} ${w} / tp=${tp} = ${w / tp} is not a multiple of the ${quant.id} group size ${group}` };
     }
   }
   return null;
@@ -54,9 +70,9 @@ export function candidateLayouts(
   engine: EngineId,
   quant: QuantFormat,
   fixed: { tp?: number; pp?: number },
-): { valid: LayoutCandidate[]; rejected: Array<LayoutCandidate & { reason: string }> } {
+): { valid: LayoutCandidate[]; rejected: Array<LayoutCandidate & { reason: string; problem: LayoutProblem }> } {
   const valid: LayoutCandidate[] = [];
-  const rejected: Array<LayoutCandidate & { reason: string }> = [];
+  const rejected: Array<LayoutCandidate & { reason: string; problem: LayoutProblem }> = [];
   if (isLayerSplitEngine(engine)) {
     // One process spreads its layers over every GPU it is given.
     valid.push({ tp: 1, pp: gpuCount, replicas: 1 });
@@ -69,9 +85,9 @@ export function candidateLayouts(
       if (!fixed.pp && pp > 1 && tp < Math.min(GPUS_PER_NODE, gpuCount)) continue; // pp only across nodes
       if (!fixed.tp && tp > GPUS_PER_NODE) continue;
       const replicas = gpuCount / (tp * pp);
-      const why = tpInvalidReason(arch, tp, quant);
+      const why = tpInvalid(arch, tp, quant);
       if (pp > arch.layers) continue;
-      if (why) rejected.push({ tp, pp, replicas, reason: why });
+      if (why) rejected.push({ tp, pp, replicas, reason: why.message, problem: why });
       else valid.push({ tp, pp, replicas });
     }
   }
@@ -83,7 +99,10 @@ export function candidateLayouts(
       if (tp < 2 || (fixed.tp && tp !== fixed.tp)) continue;
       if (tp > GPUS_PER_NODE && tp !== gpuCount) continue;
       const replicas = gpuCount / tp;
-      if (arch.moe.experts % tp !== 0) rejected.push({ tp, pp: 1, replicas, dp: tp, reason: `${arch.moe.experts} experts do not split evenly over ${tp} expert-parallel ranks` });
+      if (arch.moe.experts % tp !== 0) {
+        const message = `${arch.moe.experts} experts do not split evenly over ${tp} expert-parallel ranks`;
+        rejected.push({ tp, pp: 1, replicas, dp: tp, reason: message, problem: { code: 'ep.experts', params: { experts: arch.moe.experts, tp }, message } });
+      }
       else valid.push({ tp, pp: 1, replicas, dp: tp });
     }
   }

@@ -21,6 +21,9 @@ export const AlternativeSchema = z.object({
   fits: z.boolean(),
   maxUsers: z.number().int().nonnegative(),
   reason: z.string(),
+  /** What `reason` says, as a code and its values, so renderers can phrase it in another language (like notes). */
+  reasonCode: z.string().optional(),
+  reasonParams: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
 export type Alternative = z.infer<typeof AlternativeSchema>;
 
@@ -182,7 +185,17 @@ export const SizingReportSchema = z.object({
   }),
   /** Cheap fixes tried before buying when it does not fit or is tight, in order, each with its effect. */
   fixes: z
-    .array(z.object({ code: z.string(), change: z.string(), effect: z.string(), fits: z.boolean(), maxUsers: z.number().int().nonnegative() }))
+    .array(
+      z.object({
+        code: z.string(),
+        change: z.string(),
+        effect: z.string(),
+        fits: z.boolean(),
+        maxUsers: z.number().int().nonnegative(),
+        /** The values behind `effect` (renderers phrase it per language). */
+        params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+      }),
+    )
     .optional(),
   notes: z.array(NoteSchema),
   explain: z.array(StepSchema).optional(),

@@ -13,7 +13,7 @@ import type { Note, SizingReport } from '../engine/report.ts';
 import { COLOURS } from './embed.ts';
 import { bytesHuman, colon, gib, int, rate, seconds, tokens } from './format.ts';
 import { layoutText, noteText, t } from './i18n.ts';
-import { engineLabel, keySteps, sourceText, unitValue, layoutShape, memoryRows, orderedNotes, table, verdict, verdictIcon, verdictWord, type Verdict } from './text.ts';
+import { engineLabel, keySteps, sourceText, stepLabel, unitValue, layoutShape, memoryRows, orderedNotes, table, verdict, verdictIcon, verdictWord, type Verdict } from './text.ts';
 
 export interface CardActions {
   /** What-ifs (toward a fit when it does not fit), at most 6. */
@@ -207,7 +207,7 @@ export function detailsSections(r: SizingReport, locale: Locale): Array<{ title:
   const alts = r.layout.alternatives.slice(0, 4).map((x) => `${layoutShape(x.tp, x.pp, x.replicas)} ${x.fits ? '✓' : '✗'} (${x.maxUsers})`);
   sections.push({
     title: s.layout,
-    body: `${layoutText(r, locale)}${alts.length ? `\n${s.alternatives}: ${alts.join(isZh(locale) ? '，' : ', ')}` : ''}\n${s.poolTokens(int(r.kv.poolTokens, locale))} · KV ${bytesHuman(r.kv.bytesPerToken)}/token`,
+    body: `${layoutText(r, locale)}${alts.length ? `\n${s.alternatives}${colon(locale)}${alts.join(isZh(locale) ? '，' : ', ')}` : ''}\n${s.poolTokens(int(r.kv.poolTokens, locale))} · KV ${bytesHuman(r.kv.bytesPerToken)}/token`,
   });
   const x = r as SizingReport & Extras;
   if (x.launch?.command) {
@@ -219,7 +219,7 @@ export function detailsSections(r: SizingReport, locale: Locale): Array<{ title:
     const bits = [
       c.perHourUsd !== undefined ? `$${c.perHourUsd.toFixed(2)}/h` : '',
       c.purchaseUsd !== undefined ? `$${int(c.purchaseUsd)}` : '',
-      c.perMillionOutputTokensUsd !== undefined ? `$${c.perMillionOutputTokensUsd.toFixed(2)} / 1M output tokens` : '',
+      c.perMillionOutputTokensUsd !== undefined ? (isZh(locale) ? `每百万输出 token $${c.perMillionOutputTokensUsd.toFixed(2)}` : `$${c.perMillionOutputTokensUsd.toFixed(2)} / 1M output tokens`) : '',
     ].filter(Boolean);
     sections.push({ title: s.card.cost, body: `${bits.join(' · ')}${c.source ? `\n-# ${c.source}${c.date ? ` (${c.date})` : ''}` : ''}` });
   }
@@ -227,7 +227,7 @@ export function detailsSections(r: SizingReport, locale: Locale): Array<{ title:
   if (notes.length) sections.push({ title: s.card.allNotes, body: [...notes.map((n) => `• ${noteText(n, locale)}`), `• ${sourceText(r, locale)}`].join('\n') });
   if (r.explain) {
     const steps = keySteps(r.explain);
-    if (steps.length) sections.push({ title: s.card.computed, body: '```\n' + steps.map((st) => `${st.label}:\n  ${st.expr}\n  = ${substitute(st)}\n  = ${unitValue(st)}`).join('\n') + '\n```' });
+    if (steps.length) sections.push({ title: s.card.computed, body: '```\n' + steps.map((st) => `${stepLabel(st, locale)}${colon(locale).trimEnd()}\n  ${st.expr}\n  = ${substitute(st)}\n  = ${unitValue(st, locale)}`).join('\n') + '\n```' });
   }
   return sections;
 }

@@ -1,8 +1,8 @@
 // SizingReport -> Discord embed JSON. Stays inside Discord's limits (design.md §6) by construction.
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
-import type { Locale } from '../../commands/types.ts';
+import { isZh, type Locale } from '../../commands/types.ts';
 import type { SizingReport } from '../engine/report.ts';
-import { bytesHuman, int, rate, seconds, tokens } from './format.ts';
+import { bytesHuman, colon, int, rate, seconds, tokens } from './format.ts';
 import { layoutText, noteText, t } from './i18n.ts';
 import { engineLabel, insteadLines, layoutShape, memoryRows, orderedNotes, sourceText, table, title, verdict, verdictIcon, verdictWord, type InsteadOption } from './text.ts';
 
@@ -99,7 +99,7 @@ export function sizeEmbed(r: SizingReport, locale: Locale, request: string, inst
 export function errorEmbed(locale: Locale, message: string, didYouMean?: string[], hint?: string): APIEmbed {
   const s = t(locale);
   const lines = [message];
-  if (didYouMean?.length) lines.push(`${s.didYouMean}: ${didYouMean.slice(0, 5).map((d) => `\`${d}\``).join(', ')}?`);
+  if (didYouMean?.length) lines.push(`${s.didYouMean}${colon(locale)}${didYouMean.slice(0, 5).map((d) => `\`${d}\``).join(isZh(locale) ? '、' : ', ')}${isZh(locale) ? '？' : '?'}`);
   if (hint) lines.push(hint);
   return fitEmbed({ title: s.error, description: lines.join('\n'), color: COLOURS.error });
 }

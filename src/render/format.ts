@@ -95,3 +95,8 @@ export function padEndDisplay(s: string, width: number): string {
 export function colon(locale: Locale): string {
   return isZh(locale) ? '：' : ': ';
 }
+
+/** A parenthetical after a label: full-width brackets in Chinese ('启动命令（vLLM）'), ' (…)' in English. */
+export function paren(s: string, locale: Locale): string {
+  return isZh(locale) ? `（${s}）` : ` (${s})`;
+}

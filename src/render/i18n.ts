@@ -1,6 +1,8 @@
 // Reply strings per locale (en, zh-CN). Numbers are formatted by the caller; only words change.
 import { isZh, type Lang, type Locale } from '../../commands/types.ts';
 import type { Note } from '../engine/report.ts';
+import { tokens } from './format.ts';
+import { TP_WHY } from './errors.ts';
 
 type Dict = typeof en;
 
@@ -42,6 +44,8 @@ const en = {
   footer: 'Headroom · numbers from the architecture; engine rules per release',
   error: 'Headroom could not answer that',
   didYouMean: 'Did you mean',
+  oldButton: (cmd: string) => `This button is from an older version of Headroom; run ${cmd} again.`,
+  badButton: (cmd: string) => `This button could not be read; run ${cmd} again.`,
   buttons: { users: 'Users ×2', context: 'Context ×2', kv: 'KV fp8', int4: 'Weights int4', gpuUp: 'Next GPU up' },
   apology: 'Sorry — something went wrong while answering. The details were logged.',
   instead: 'Would fit instead',
@@ -141,6 +145,8 @@ const zh: Dict = {
   footer: 'Headroom · 数字来自模型结构；引擎规则按版本',
   error: 'Headroom 无法回答这个问题',
   didYouMean: '你是不是想找',
+  oldButton: (cmd) => `这个按钮来自旧版本的 Headroom，请重新运行 ${cmd}。`,
+  badButton: (cmd) => `无法读取这个按钮，请重新运行 ${cmd}。`,
   buttons: { users: '用户 ×2', context: '上下文 ×2', kv: 'KV fp8', int4: '权重 int4', gpuUp: '换更大的 GPU' },
   apology: '抱歉，回答时出错了，详细信息已记录。',
   instead: '改用这些硬件可以放下',
@@ -210,7 +216,7 @@ type P = Record<string, string | number>;
 /** Chinese versions of the notes people read most; others stay in English. */
 const zhNotes: Record<string, (p: P) => string> = {
   'default.engine': (p) => `未指定引擎：按 ${p.engine} 默认设置估算。`,
-  'default.quant': (p) => `未指定量化：使用模型自带的 ${p.quant}。`,
+  'default.quant': (p) => `未指定量化：使用模型自带的 ${String(p.quant).replace(/\s*\(.*\)$/, '')}。`,
   'default.context': (p) => `未指定上下文：按每用户 ${p.context} tokens 估算。`,
   'default.users': () => '未指定用户数：按 1 个并发用户估算。',
   'default.kv': (p) => `未指定 KV 精度：使用引擎默认的 ${p.kv}。`,
@@ -229,10 +235,10 @@ const zhNotes: Record<string, (p: P) => string> = {
   'myth.mla': (p) => `MLA 每层只缓存一个压缩潜向量：(kv_lora_rank ${p.rank} + rope ${p.rope}) × ${p.bytes} B × ${p.layers} 层 = 每 token ${p.perToken}，而不是完整多头 K/V 的 ${p.naive}。`,
   'kv.window': (p) => `${p.windowed}/${p.layers} 层使用滑动窗口/局部注意力（${p.window} tokens），只保留窗口内的 KV；只有其余 ${p.rest} 层随上下文增长。`,
   'kv.linear': (p) => `${p.linear}/${p.layers} 层是 ${p.mixer ?? 'Gated DeltaNet'}（线性注意力/状态空间），每个序列只有固定大小的状态；只有 ${p.rest} 层保留增长的 KV 缓存。`,
-  'kv.dsa': (p) => `DeepSeek 稀疏注意力：除 MLA 潜向量外，每层还缓存 lightning indexer 的 key（${p.dim} 个 fp8 + 一个 fp32 缩放）；KV 为 fp8 时潜向量使用 656 字节的 fp8_ds_mla 布局。`,
+  'kv.dsa': (p) => `DeepSeek 稀疏注意力：除 MLA 潜向量外，每层还缓存 Lightning Indexer 的 key（${p.dim} 个 fp8 + 一个 fp32 缩放）；KV 为 fp8 时潜向量使用 656 字节的 fp8_ds_mla 布局。`,
   'kv.cross': (p) => `${p.cross}/${p.layers} 层对图像做交叉注意力：其 K/V 来自图像切片，每个请求一次（不随 token 增长），不计入按 token 的 KV；带图请求另需这部分。`,
   'kv.shared': (p) => `${p.shared}/${p.layers} 层复用前面某层的 K/V（KV 共享），自身不缓存。`,
-  'weights.mtp': (p) => `检查点还包含多 token 预测（MTP）层（${p.params} 参数）：只有开启投机解码（vLLM --speculative-config method mtp）时引擎才加载，这里未计入。`,
+  'weights.mtp': (p) => `检查点还包含多 token 预测（MTP）层（${p.params} 参数）：只有开启投机解码（vLLM \`--speculative-config\` 中 method 设为 mtp）时引擎才加载，这里未计入。`,
   'kv.rope': (p) => `RoPE 扩展（${p.type}）只改变位置编码，不改变每 token 的 KV 字节数：显存只随实际使用的上下文增长。`,
   'context.exceeds': (p) => `${p.context} tokens 超过了 ${p.model} 的最大上下文 ${p.max}。`,
   'capacity.maxSeqs': (p) => `显存还能放更多，但引擎每个副本最多同时运行 ${p.maxSeqs} 个序列（max_num_seqs）。`,
@@ -243,15 +249,16 @@ const zhNotes: Record<string, (p: P) => string> = {
   'perf.spec': (p) =>
     `投机解码（${p.method === 'mtp' ? '模型自带的 MTP 层' : `EAGLE-3 草稿头 ${p.draft}`}）：每步草拟 ${p.k} 个 token，每个被接受的概率为 ${p.accept}%（${p.kind === 'given' ? '按 accept: 指定' : p.kind === 'borrowed' ? '借用 DeepSeek-V3 的数据，本模型未公开；可用 accept: 修改' : '公开数据'}），每次验证平均产出 ${p.length} 个 token；` +
     `验证步每个用户要算 ${Number(p.k) + 1} 个 token，草稿要跑 ${p.k} 次，所以批量越大收益越小。开启后每用户 ${p.perUser} tok/s，不开 ${p.perUserWithout}（单用户：${p.single} 对 ${p.singleWithout}）。代价是每张 GPU ${p.weights} 权重、每个缓存 token 多 ${p.kvPerToken} KV。`,
-  'perf.assumptions': (p) => `速度为 roofline 估算：解码按显存带宽的 ${p.mem}%、预填充按稠密算力峰值的 ${p.compute}%，每个用户都在满上下文。`,
+  'perf.assumptions': (p) =>
+    `速度模型（${String(p.engine).replace('llama.cpp runner', 'llama.cpp 运行器')}）：解码按显存带宽的 ${p.mem}% 读取权重和 KV，每层每步另加 ${p.layerUs} µs；GEMM 按张量算力峰值的 ${p.compute}%。负载下每个用户不停地对话：每轮在一段上下文长度的对话上新增 ${p.prompt} token 的提示和 ${p.output} token 的回答（之前的轮次留在前缀缓存中）；提示分块预填充，与解码步骤共用。`,
   'engine.ollama.ctx': (p) => `请把 num_ctx 设为 ${p.context}：Ollama 自 v0.15.5 起按总显存选择默认上下文（23 GiB 以下 4k、47 GiB 以下 32k、以上 256k，且不超过模型上限），这会改变它分配的 KV。`,
   'engine.ollama.parallel': (p) => `Ollama 默认每个模型一次只处理一个请求，除非调大 OLLAMA_NUM_PARALLEL：这里假设 OLLAMA_NUM_PARALLEL=${p.users}，num_ctx ${p.context}。`,
   'engine.vllm': (p) =>
     `vLLM ${p.version} 规则：预算 = ${p.util} × 可见显存 ${p.total}；按 max_num_batched_tokens=${p.tokens}、max_num_seqs=${p.seqs} 做显存剖析；非 torch 显存 ${p.nonTorch}；` +
     (p.inBudget ? `CUDA graph ${p.graphs} 计入预算。` : `CUDA graph（约 ${p.graphs}）在 KV 池之后捕获，占用预算外的余量。`),
   'engine.sglang': (p) => `SGLang 规则：启动后可用显存 ${p.free} 的 mem_fraction_static ${p.fraction} 用于权重和 KV 池；其余留给激活、CUDA graph 和请求表。`,
-  'engine.llamacpp': (p) => `llama.cpp 规则：启动时为 ${p.slots} 个槽位各分配 ${p.cells} 个 KV 单元（n_ctx ${p.nCtx}，按 256 对齐）；flash attention ${p.fa}，n_ubatch ${p.ubatch}；词嵌入留在主机内存。`,
-  'engine.ollama': (p) => `Ollama 规则：启动时为 ${p.slots} 个并行请求各分配 ${p.cells} 个 KV 单元（num_ctx × OLLAMA_NUM_PARALLEL，按 256 对齐）；flash attention ${p.fa}；词嵌入留在主机内存。`,
+  'engine.llamacpp': (p) => `llama.cpp 规则：启动时为 ${p.slots} 个槽位各分配 ${p.cells} 个 KV 单元（n_ctx ${p.nCtx}，按 256 对齐）；FlashAttention ${p.fa === 'on' ? '开启' : p.fa === 'off' ? '关闭' : p.fa}，n_ubatch ${p.ubatch}；词嵌入留在主机内存。`,
+  'engine.ollama': (p) => `Ollama 规则：启动时为 ${p.slots} 个并行请求各分配 ${p.cells} 个 KV 单元（num_ctx × OLLAMA_NUM_PARALLEL，按 256 对齐）；FlashAttention ${p.fa === 'on' ? '开启' : p.fa === 'off' ? '关闭' : p.fa}；词嵌入留在主机内存。`,
   'engine.tgi': (p) => `TGI 规则（v3.3+）：--cuda-memory-fraction ${p.fraction} × 余量系数 ${p.wiggle}；${p.prefill} tokens 的预热预填充峰值保留；KV 按 1 token 分页（flashinfer）；CUDA graph 随后在剩余显存中捕获。`,
   'engine.transformers': () => 'transformers 规则：不分页，KV 缓存逐 token 增长（DynamicCache），整张卡都是预算；计入预填充激活和 fp32 logits。',
   'engine.ktransformers': (p) => `KTransformers 规则：路由专家（${p.experts}）放在主机内存，注意力、共享专家、稠密层和 KV 放在 GPU。`,
@@ -260,7 +267,63 @@ const zhNotes: Record<string, (p: P) => string> = {
   'quant.mxfp4': () => 'MXFP4 只量化 MoE 专家；这个稠密模型保持 16 位权重。',
   'hw.unified': (p) => `${p.gpu} 没有 CUDA：${p.engine} 无法运行；请用 engine:llamacpp（Metal）或 ollama。`,
   'seed.correction': (p) => String(p.zh ?? ''),
+  'hw.fp4': (p) => `${p.gpu} 没有 FP4 张量核心：vLLM 以仅权重方式（FP4 Marlin）运行 NVFP4 权重，显存相同，按 16 位计算。`,
+  'hw.fp8.weightOnly': (p) => `${p.gpu} 没有 FP8 张量核心：${p.engine} 以仅权重方式（Marlin）运行 FP8 权重，显存相同，按 16 位计算。`,
+  'hw.bf16': (p) => `${p.gpu} 不支持 bf16（sm80 之前）：${p.engine} 以 fp16 运行模型，显存相同。`,
+  'quant.gguf.dequant': (p) => `transformers 加载 ${p.quant} GGUF 文件时会反量化为 16 位。`,
+  'engine.trtllm': (p) =>
+    `TensorRT-LLM 规则（trtllm-serve，PyTorch 后端）：KV = kv_cache_free_gpu_memory_fraction ${p.fraction} × 加载权重、max_num_tokens ${p.tokens} 预热和 ${p.base} CUDA 上下文${p.nccl ? '及 NCCL 缓冲区' : ''}之后的空闲显存；其余 ${Math.round((1 - Number(p.fraction)) * 100)}% 留空（计为开销）；max_batch_size ${p.batch}；每块 ${p.block} tokens。`,
+  'perf.host': (p) =>
+    p.what === undefined
+      ? ''
+      : `${p.what === 'experts' ? '路由专家' : '部分层'}放在主机内存：每个解码步骤以 ${p.gbs} GB/s（${p.host}${p.defaulted ? '，默认值；可用 host: 指定' : ''}）读取 ${p.gib} GiB，这决定了速度；预填充时${p.prefill === 'cpu' ? '由 CPU 计算这些专家' : '每 512 token 一批，经 PCIe 把它们复制到 GPU'}。`,
+  'capacity.speed': (p) =>
+    p.binding === 'speed'
+      ? `显存能容纳 ${p.memoryUsers} 个用户；要每人 ${p.tps} tok/s、首 token ${p.ttft} 秒内，${p.gpus} 只能服务 ${p.speedUsers} 个：受速度限制。`
+      : `显存能容纳 ${p.memoryUsers} 个用户，且每人都有至少 ${p.tps} tok/s、首 token ${p.ttft} 秒内：受显存限制。`,
+  'layout.pd': () =>
+    '这个规模值得考虑预填充/解码分离：预填充和解码各用一组 GPU（SGLang `--disaggregation-mode prefill|decode`，vLLM 配合 llm-d / NVIDIA Dynamo），长预填充就不会卡住解码；这里估算的是同时做两者的一组 GPU。',
+  'perf.layerSplit': (p) => `按层切分到 ${p.pp} 张 GPU 的模型逐张依次运行：单个提示或单个 token 不会变快，只是显存更多。`,
+  'context.rope': (p) =>
+    `${p.context} tokens 超过了 ${p.model} 的 max_position_embeddings ${p.max}：启动命令加上 factor ${p.factor} 的 YaRN rope 覆盖。显存按此估算，但超出训练长度后的质量没有保证：模型卡写明支持 YaRN 的模型（Qwen2.5/Qwen3：factor 4 到 128k）表现良好，其他模型处理长输入时准确率会下降，请自行测试。`,
+  'context.average': (p) =>
+    `按每个用户平均 ${p.avg} tokens 估算（单个请求最多 ${p.max}）：引擎随请求增长分配 KV 块，用完时让其余请求排队或被抢占，所以平均能容纳 ${p.users} 个用户。峰值风险：如果所有用户同时达到 ${p.max} tokens，只有 ${p.peakUsers} 个能同时运行，其余要等待。`,
+  'source.storedOther': (p) => `${p.where} 存储的是 ${p.stored} 权重；quant:${p.quant} 是按模型结构估算的，不是从检查点读出的。`,
+  'engine.mindie': (p) =>
+    `MindIE 规则：KV = NPU_MEMORY_FRACTION ${p.fraction} × ${p.total} − 权重 − 预热工作区（maxPrefillTokens ${p.prefill}，maxBatchSize ${p.batch}）；npuMemSize -1（自动）；每块 ${p.block} tokens。工作区大小没有文档说明：按一次 maxPrefillTokens tokens 的前向计算估算。`,
 };
+
+/** Why a layout was not chosen (report.layout.alternatives[].reason), in the reader's language. */
+const zhAlt: Record<string, (p: P) => string> = {
+  'alt.fits': (p) => `放得下，总计 ${p.total} tok/s（选中的布局 ${p.best}）`,
+  'alt.weights': () => '权重和固定开销就放不下',
+  'alt.holds': (p) => `这个上下文下只能容纳 ${p.users} 个用户`,
+  ...TP_WHY,
+};
+
+export function altText(a: { reason: string; reasonCode?: string; reasonParams?: P }, locale: Locale): string {
+  const f = isZh(locale) && a.reasonCode ? zhAlt[a.reasonCode] : undefined;
+  if (!f || !a.reasonParams) return a.reason;
+  const p = a.reasonParams;
+  const dp = p.dp === undefined ? '' : a.reasonCode?.startsWith('alt.') ? `DP attention ×${p.dp} + EP：` : 'DP attention：';
+  return dp + f(p);
+}
+
+/** What a cheap fix does (report.fixes[].effect), in the reader's language. */
+const zhFix: Record<string, (p: P) => string> = {
+  'fix.kv': (p) => `KV 缓存改用 ${p.to}（每个值 ${p.fromBytes} → ${p.toBytes} B）`,
+  'fix.seqs': (p) => `max_num_seqs ${p.from} → ${p.to}（采样峰值更小，CUDA graph 更少）`,
+  'fix.util': (p) => `显存比例 ${p.from} → ${p.to}（应对峰值的余量更少）`,
+  'fix.context': (p) => `每个用户的上下文限制在 ${p.context} tokens`,
+  'fix.dpAttention': () => 'SGLang 的 DP attention（每张 GPU 只保存自己用户的 KV）',
+};
+
+export function fixText(f: { code: string; effect: string; fits: boolean; params?: P }, locale: Locale): string {
+  const p = f.params;
+  const what = isZh(locale) && p ? (zhFix[f.code]?.(p) ?? (f.code.startsWith('fix.weights.') ? `权重改用 ${p.quant}` : undefined)) : undefined;
+  if (!what || !p) return f.effect;
+  return `${what}：${tokens(Number(p.context))} 上下文下 ${p.before} → ${p.after} 个用户，${f.fits ? '放得下' : '仍然不够'}`;
+}
 
 const zhLayout: Record<string, (shape: string, n: number, gpus: number) => string> = {
   requested: (shape) => `${shape}（按你的指定）`,

@@ -106,7 +106,7 @@ export function shownOptions(res: RecommendResult, max = Infinity, locale: Local
 
 function optionLines(n: number, o: RecommendOption, bold: boolean, locale: Locale): string[] {
   const b = bold ? '**' : '';
-  const lines = [`${n}. ${b}${optionTitle(o)}${b} — ${recText(o.reason, locale)}`, `   ${priceText(o, locale)}`];
+  const lines = [`${n}. ${b}${optionTitle(o)}${b}${isZh(locale) ? '——' : ' — '}${recText(o.reason, locale)}`, `   ${priceText(o, locale)}`];
   if (o.cannot.length) lines.push(`   ✗ ${o.cannot.map((c) => recText(c, locale)).join(isZh(locale) ? '；' : '; ')}`);
   return lines;
 }

@@ -2,9 +2,9 @@
 import { isZh, type Locale } from '../../commands/types.ts';
 import { substitute, type Step } from '../engine/formulas.ts';
 import type { SizingReport } from '../engine/report.ts';
-import { bytesHuman, colon, displayWidth, gib, int, padEndDisplay, rate, seconds, sig, tokens } from './format.ts';
+import { bytesHuman, colon, displayWidth, gib, int, padEndDisplay, paren, rate, seconds, sig, tokens } from './format.ts';
 import { costLine, usd, watts } from './cost.ts';
-import { layoutText, noteText, t } from './i18n.ts';
+import { altText, fixText, layoutText, noteText, t } from './i18n.ts';
 
 export type Verdict = 'fits' | 'tight' | 'no';
 
@@ -99,7 +99,7 @@ export function insteadLines(instead: InsteadOption[], locale: Locale): string[]
 /** The copyable launch block: the command that makes the estimate true, then its notes as shell comments. */
 export function launchLines(r: SizingReport, locale: Locale): string[] {
   const l = r.launch;
-  const out = [`${isZh(locale) ? '启动命令' : 'Launch'} (${engineName(r.request.engine)})${colon(locale).trimEnd()}`];
+  const out = [`${isZh(locale) ? '启动命令' : 'Launch'}${paren(engineName(r.request.engine), locale)}${colon(locale).trimEnd()}`];
   for (const line of l.command.split('\n')) out.push(`  ${line}`);
   for (const n of l.notes) out.push(`  # ${n}`);
   return out;
@@ -111,7 +111,7 @@ export function renderText(r: SizingReport, locale: Locale = 'en', opts: { expla
   const lines: string[] = [];
   lines.push(title(r));
   lines.push(sourceText(r, locale));
-  lines.push(`${verdictIcon(v)} ${verdictWord(v, locale)} — ${s.usersAt(String(r.request.users), tokens(r.request.contextTokens))}`);
+  lines.push(`${verdictIcon(v)} ${verdictWord(v, locale)}${s.card.dash}${s.usersAt(String(r.request.users), tokens(r.request.contextTokens))}`);
   lines.push('');
   lines.push(`${s.capacity}${colon(locale).trimEnd()}`);
   lines.push(`  ${strip(s.maxUsers(int(r.capacity.maxUsers, locale), tokens(r.request.contextTokens)))}`);
@@ -122,7 +122,7 @@ export function renderText(r: SizingReport, locale: Locale = 'en', opts: { expla
   if (r.fixes?.length) {
     lines.push('');
     lines.push(`${isZh(locale) ? '购买前可先尝试' : 'Cheap fixes before buying'}${colon(locale).trimEnd()}`);
-    for (const f of r.fixes) lines.push(`  ${f.fits ? '✅' : '➕'} ${f.change} — ${f.effect}`);
+    for (const f of r.fixes) lines.push(`  ${f.fits ? '✅' : '➕'} ${f.change}${isZh(locale) ? '——' : ' — '}${fixText(f, locale)}`);
   }
   if (opts.instead?.length) {
     lines.push('');
@@ -130,7 +130,7 @@ export function renderText(r: SizingReport, locale: Locale = 'en', opts: { expla
     for (const l of insteadLines(opts.instead, locale)) lines.push(`  ${l}`);
   }
   lines.push('');
-  lines.push(`${s.perGpu} (${layoutShape(r.layout.tp, r.layout.pp, r.layout.replicas)}${r.layout.dp > 1 ? ` + DP attention ×${r.layout.dp}` : ''})${colon(locale).trimEnd()}`);
+  lines.push(`${s.perGpu}${paren(`${layoutShape(r.layout.tp, r.layout.pp, r.layout.replicas)}${r.layout.dp > 1 ? ` + DP attention ×${r.layout.dp}` : ''}`, locale)}${colon(locale).trimEnd()}`);
   lines.push(table(memoryRows(r, locale), 46).replace(/^/gm, '  '));
   lines.push('');
   const p = r.performance;
@@ -147,7 +147,7 @@ export function renderText(r: SizingReport, locale: Locale = 'en', opts: { expla
   lines.push(`${s.layout}${colon(locale)}${layoutText(r, locale)}`);
   const alts = r.layout.alternatives.slice(0, 6);
   if (alts.length) {
-    lines.push(`  ${s.alternatives}${colon(locale)}${alts.map((a) => `${layoutShape(a.tp, a.pp, a.replicas)} — ${a.reason}`).join('; ')}`);
+    lines.push(`  ${s.alternatives}${colon(locale)}${alts.map((a) => `${layoutShape(a.tp, a.pp, a.replicas)}${isZh(locale) ? '：' : ' — '}${altText(a, locale)}`).join(isZh(locale) ? '；' : '; ')}`);
   }
   lines.push('');
   lines.push(...launchLines(r, locale));
@@ -159,7 +159,7 @@ export function renderText(r: SizingReport, locale: Locale = 'en', opts: { expla
     if (key.length) {
       lines.push('');
       lines.push(`${s.howComputed}${colon(locale).trimEnd()}`);
-      for (const st of key) lines.push(`  ${st.label}: ${st.expr} = ${substitute(st)} = ${unitValue(st)}`);
+      for (const st of key) lines.push(`  ${stepLabel(st, locale)}${colon(locale)}${st.expr} = ${substitute(st)} = ${unitValue(st, locale)}`);
     }
   }
   if (opts.explain && r.explain) {
@@ -184,14 +184,29 @@ function strip(md: string): string {
   return md.replace(/\*\*/g, '');
 }
 
-export function unitValue(step: Step): string {
+/** Chinese labels of the key steps (keySteps); other steps keep the formula's own label. */
+const ZH_STEP: Record<string, string> = {
+  'kv.full': '每 token 的 KV 字节数（一个全注意力层）',
+  'kv.mla': '每 token 的 KV 字节数（一个 MLA 层：压缩潜向量 + rope key）',
+  'kv.perToken': '每 token 的 KV 字节数（所有注意力层：全上下文层 + 窗口内的滑动窗口层）',
+  'vllm.budget': 'vLLM 预算 = gpu_memory_utilization × CUDA 可见显存',
+  'sglang.budget': 'SGLang 静态部分 = mem_fraction_static × 启动后的空闲显存',
+  'kv.pool': '每张 GPU 上留给 KV 缓存的显存 = 预算 − 权重 − 激活 − 运行时开销',
+  'capacity.users': '在所问上下文下能容纳的用户数',
+};
+
+export function stepLabel(step: Step, locale: Locale): string {
+  return (isZh(locale) && ZH_STEP[step.id]) || step.label;
+}
+
+export function unitValue(step: Step, locale: Locale = 'en'): string {
   switch (step.unit) {
     case 'bytes':
-      return `${int(Math.round(step.value))} B (${bytesHuman(step.value)})`;
+      return `${int(Math.round(step.value))} B${paren(bytesHuman(step.value), locale)}`;
     case 'tokens':
       return `${int(step.value)} tokens`;
     case 'users':
-      return `${int(step.value)} users`;
+      return isZh(locale) ? `${int(step.value)} 个用户` : `${int(step.value)} users`;
     case 's':
       return seconds(step.value);
     case 'tok/s':

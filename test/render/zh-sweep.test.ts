@@ -1,5 +1,6 @@
 // Chinese all the way: every reply kind (test/helpers/sweep.ts) asked with Discord's zh-TW locale comes back in
-// Traditional characters with Taiwan vocabulary, and the zh-CN one in Simplified.
+// Traditional characters with Taiwan vocabulary, the zh-CN one in Simplified, and neither holds an English phrase
+// beyond names, numbers, commands and cited sources (test/helpers/english.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replyLocale } from '../../commands/types.ts';
 import { commands } from '../../commands/index.ts';
@@ -8,6 +9,11 @@ import { chartSvg } from '../../src/render/chart.ts';
 import { toTraditional } from '../../src/render/zh-tw.ts';
 import { size } from '../helpers/req.ts';
 import { sweep, SWEEP_SIZES, wordsOf, type SweptReply } from '../helpers/sweep.ts';
+import { englishRuns } from '../helpers/english.ts';
+import { catalogs } from '../../src/catalog/load.ts';
+import { buildRequest } from '../../src/catalog/parse.ts';
+import { estimate } from '../../src/engine/estimate.ts';
+import { detailsSections, keyLines } from '../../src/render/card.ts';
 
 const HAN = /[\u3400-\u9fff]/u;
 
@@ -104,4 +110,58 @@ describe('zh-TW', () => {
     const size = (defs as Array<{ name: string; name_localizations: Record<string, string> }>).find((d) => d.name === 'size')!;
     expect(size.name_localizations['zh-TW']).toBe('顯示記憶體估算');
   });
+});
+
+describe('no English sentence in a Chinese reply', () => {
+  it('the sweep finds English where it is (en replies)', async () => {
+    const en = await sweep('en-US');
+    const flagged = en.filter((r) => englishRuns(wordsOf(r.bodies).join('\n')).length > 0);
+    expect(flagged.length).toBeGreaterThan(en.length / 2);
+  }, 120_000);
+
+  for (const [name, get] of [
+    ['zh-CN', () => cn],
+    ['zh-TW', () => tw],
+  ] as const) {
+    it(`${name}: every reply (cards, what-ifs, Details, /recommend, /models, /gpus, errors, limits) is Chinese beyond names, numbers and commands`, () => {
+      const left = get()
+        .map((r) => ({ what: r.what, runs: englishRuns(wordsOf(r.bodies).join('\n')) }))
+        .filter((x) => x.runs.length);
+      expect(left).toEqual([]);
+    });
+  }
+
+  it('Details of every catalog model under two engines each: notes, layouts, fixes and formulas are Chinese', () => {
+    const cat = catalogs();
+    const left = new Map<string, string>();
+    const setups: Array<[string, string, Record<string, string>]> = [
+      ['h100x8', 'vllm', {}],
+      ['rtx4090x2', 'llamacpp', {}],
+      ['rtx4090x2', 'ollama', { users: '4' }],
+      ['h100x8', 'sglang', { users: '300' }],
+      ['910bx8', 'mindie', {}],
+      ['h100x8', 'trtllm', {}],
+      ['h100x2', 'tgi', {}],
+      ['rtx4090', 'ktransformers', {}],
+      ['a10x8', 'vllm', { users: '200', context: '64k' }],
+    ];
+    let n = 0;
+    // Each model once, the setups taken in turn (every engine meets ~15 models of every kind; all of them is 4× slower).
+    for (const [i, m] of cat.modelEntries.entries())
+      for (const [gpu, engine, extra] of [setups[i % setups.length]!, setups[(i + 4) % setups.length]!]) {
+        const b = buildRequest({ model: m.id, gpu, engine, ...extra }, cat);
+        if (!b.ok) continue;
+        let r;
+        try {
+          r = estimate(b.value, cat.engines, { explain: true, fixesFrom: cat });
+        } catch {
+          continue;
+        }
+        n++;
+        const text = [...detailsSections(r, 'zh-CN').map((s) => `${s.title}\n${s.body}`), ...keyLines(r, 'zh-CN')].join('\n');
+        for (const run of englishRuns(text)) if (!left.has(run)) left.set(run, `${m.id} ${gpu} ${engine}`);
+      }
+    expect(n).toBeGreaterThan(150);
+    expect([...left]).toEqual([]);
+  }, 120_000);
 });

@@ -100,7 +100,7 @@ export const trtllm: EngineProfile = {
       notes: [
         {
           code: 'engine.trtllm',
-          params: { fraction, tokens: cfg.maxNumTokens, batch: cfg.maxBatchSize, block: B, base: fmtGiB(base) },
+          params: { fraction, tokens: cfg.maxNumTokens, batch: cfg.maxBatchSize, block: B, base: fmtGiB(base), nccl: tp > 1 ? 1 : 0 },
           message: `TensorRT-LLM profile (trtllm-serve, PyTorch backend): KV = kv_cache_free_gpu_memory_fraction ${fraction} × the memory free after weights, the max_num_tokens ${cfg.maxNumTokens} warm-up and ${fmtGiB(base)} of CUDA context${tp > 1 ? ' and NCCL buffers' : ''}; the other ${Math.round((1 - fraction) * 100)} % of it stays free (counted as overhead); max_batch_size ${cfg.maxBatchSize}; blocks of ${B} tokens.`,
         },
       ],

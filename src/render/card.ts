@@ -11,6 +11,8 @@ import { isZh, type Locale } from '../../commands/types.ts';
 import { substitute } from '../engine/formulas.ts';
 import type { Note, SizingReport } from '../engine/report.ts';
 import { COLOURS } from './embed.ts';
+import { shortSource } from './cost.ts';
+import type { Cost } from '../engine/report.ts';
 import { bytesHuman, colon, gib, int, rate, seconds, tokens } from './format.ts';
 import { layoutText, noteText, t } from './i18n.ts';
 import { engineLabel, keySteps, sourceText, stepLabel, unitValue, layoutShape, memoryRows, orderedNotes, table, verdict, verdictIcon, verdictWord, type Verdict } from './text.ts';
@@ -198,7 +200,7 @@ export function detailsSections(r: SizingReport, locale: Locale): Array<{ title:
   const s = t(locale);
   const sections: Array<{ title: string; body: string }> = [];
   const shape = layoutShape(r.layout.tp, r.layout.pp, r.layout.replicas);
-  sections.push({ title: `${s.card.memory} · ${shape}`, body: '```\n' + table(memoryRows(r, locale), 34) + '\n```' });
+  sections.push({ title: `${s.card.memory} · ${shape}`, body: '```\n' + table(memoryRows(r, locale), 30) + '\n```' });
   const p = r.performance;
   sections.push({
     title: s.speed,
@@ -221,7 +223,8 @@ export function detailsSections(r: SizingReport, locale: Locale): Array<{ title:
       c.purchaseUsd !== undefined ? `$${int(c.purchaseUsd)}` : '',
       c.perMillionOutputTokensUsd !== undefined ? (isZh(locale) ? `每百万输出 token $${c.perMillionOutputTokensUsd.toFixed(2)}` : `$${c.perMillionOutputTokensUsd.toFixed(2)} / 1M output tokens`) : '',
     ].filter(Boolean);
-    sections.push({ title: s.card.cost, body: `${bits.join(' · ')}${c.source ? `\n-# ${c.source}${c.date ? ` (${c.date})` : ''}` : ''}` });
+    // The source, short (who and when; the full quote and URL are in `--json`): a phone shows it in two lines, not ten.
+    sections.push({ title: s.card.cost, body: `${bits.join(' · ')}${c.source ? `\n-# ${shortSource(c as Cost)}${c.date ? `, ${c.date}` : ''}` : ''}` });
   }
   const notes = orderedNotes(r);
   if (notes.length) sections.push({ title: s.card.allNotes, body: [...notes.map((n) => `• ${noteText(n, locale)}`), `• ${sourceText(r, locale)}`].join('\n') });

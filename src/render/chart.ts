@@ -145,15 +145,20 @@ export function chartSvg(r: SizingReport, locale: Locale = 'en'): string {
   p.push(`<text x="${pad}" y="90" font-size="${subSize}" fill="${C.muted}">${esc(w.subtitle)}</text>`);
 
   // The bar: used memory from the left; free (or outside the budget) after it.
+  const bx = barX + px(g.budgetBytes);
+  // Figures go on the part of a segment left of the budget line when it does not fit (the hatch covers the rest),
+  // and are drawn after it.
+  const visibleEnd = g.shortfallBytes > 0 ? bx : Infinity;
+  const figures: string[] = [];
   let x = barX;
   for (const s of segs) {
     const sw = px(s.bytes);
     if (sw <= 0) continue;
     p.push(`<rect x="${x.toFixed(1)}" y="${barY}" width="${sw.toFixed(1)}" height="${barH}" fill="${C[s.key]}"/>`);
-    if (sw > 70) p.push(`<text x="${(x + sw / 2).toFixed(1)}" y="${barY + barH / 2 + 9}" font-size="24" font-weight="bold" text-anchor="middle" fill="#0b0c0e">${esc(gib(s.bytes, 1).replace(' GiB', ''))}</text>`);
+    const shown = Math.min(x + sw, visibleEnd) - x;
+    if (shown > 70) figures.push(`<text x="${(x + shown / 2).toFixed(1)}" y="${barY + barH / 2 + 9}" font-size="24" font-weight="bold" text-anchor="middle" fill="#0b0c0e">${esc(gib(s.bytes, 1).replace(' GiB', ''))}</text>`);
     x += sw;
   }
-  const bx = barX + px(g.budgetBytes);
   const cx = barX + px(g.capacityBytes);
   if (g.shortfallBytes === 0 && g.freeBytes > 0) {
     p.push(`<rect x="${x.toFixed(1)}" y="${barY}" width="${Math.max(0, bx - x).toFixed(1)}" height="${barH}" fill="url(#freeP)"/>`);
@@ -164,7 +169,16 @@ export function chartSvg(r: SizingReport, locale: Locale = 'en'): string {
     // What does not fit: the part of the bar past the budget line, hatched red as in the legend.
     const sw = Math.max(4, barX + px(need) - bx);
     p.push(`<rect x="${bx.toFixed(1)}" y="${barY}" width="${sw.toFixed(1)}" height="${barH}" fill="url(#hatch)" stroke="${C.short}" stroke-width="3"/>`);
+    // The shortfall's own figure, on a dark pill so it reads over the hatch.
+    const label = `−${gib(g.shortfallBytes, 1).replace(' GiB', '')}`;
+    const lw = textWidth(label, 24) + 20;
+    if (sw > lw + 12) {
+      const cxs = bx + sw / 2;
+      figures.push(`<rect x="${(cxs - lw / 2).toFixed(1)}" y="${barY + barH / 2 - 18}" width="${lw.toFixed(1)}" height="36" rx="8" fill="${C.panel}" fill-opacity="0.9"/>`);
+      figures.push(`<text x="${cxs.toFixed(1)}" y="${barY + barH / 2 + 9}" font-size="24" font-weight="bold" text-anchor="middle" fill="${C.text}">${esc(label)}</text>`);
+    }
   }
+  p.push(...figures);
   p.push(`<rect x="${barX}" y="${barY}" width="${px(g.capacityBytes).toFixed(1)}" height="${barH}" fill="none" stroke="${C.muted}" stroke-width="1.5"/>`);
   // Budget line and its label under the bar.
   p.push(`<line x1="${bx.toFixed(1)}" y1="${barY - 10}" x2="${bx.toFixed(1)}" y2="${barY + barH + 10}" stroke="${C.text}" stroke-width="3"/>`);

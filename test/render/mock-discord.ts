@@ -3,7 +3,7 @@
 // desktop and phone widths. Not part of CI (CI has no browser).
 //
 //   apt-get install -y chromium
-//   npx tsx test/render/mock-discord.ts [out-dir]        # default out/cards; writes <case>-<width>.png
+//   npx tsx test/render/mock-discord.ts [out-dir] [case…]  # default out/cards, every case; writes <case>-<width>.png
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,6 +11,7 @@ import { answerSize } from '../../commands/size.ts';
 import { decodeAction, optionsOf } from '../../commands/size-actions.ts';
 import { size } from '../../commands/size.ts';
 import type { Locale, Reply } from '../../commands/types.ts';
+import { localizeReply } from '../../src/render/zh-tw.ts';
 
 const outDir = resolve(process.argv[2] ?? 'out/cards');
 mkdirSync(outDir, { recursive: true });
@@ -100,12 +101,18 @@ const CASES: Array<[string, Record<string, string>, Locale]> = [
   ['fits-zh', { model: 'qwen3-32b', gpu: 'a10x8', users: '20', context: '4k', quant: 'int4' }, 'zh-CN'],
   ['tight-zh', { model: 'qwen3-32b', gpu: 'a10x8', users: '100', context: '4k', quant: 'int4' }, 'zh-CN'],
   ['no-zh', { model: 'llama-3.1-70b', gpu: 'rtx4090x2', users: '8', context: '8k' }, 'zh-CN'],
+  ['fits-tw', { model: 'qwen3-32b', gpu: 'a10x8', users: '20', context: '4k', quant: 'int4' }, 'zh-TW'],
+  ['tight-tw', { model: 'qwen3-32b', gpu: 'a10x8', users: '100', context: '4k', quant: 'int4' }, 'zh-TW'],
+  ['no-tw', { model: 'llama-3.1-70b', gpu: 'rtx4090x2', users: '8', context: '8k' }, 'zh-TW'],
 ];
+// Only the cases named here (e.g. `... out/cards tw`), all when none.
+const only = process.argv.slice(3);
 
 const shots: string[] = [];
-async function shoot(name: string, reply: Reply): Promise<void> {
+async function shoot(name: string, reply: Reply, locale: Locale): Promise<void> {
   const html = join(outDir, `${name}.html`);
-  writeFileSync(html, page(reply));
+  // What Discord receives: a zh-TW reply is converted on its way out (src/discord/respond.ts does the same).
+  writeFileSync(html, page(localizeReply(reply, locale)));
   for (const [label, w] of [
     ['desktop', 820],
     ['phone', 360],
@@ -117,18 +124,19 @@ async function shoot(name: string, reply: Reply): Promise<void> {
 }
 
 for (const [name, opts, locale] of CASES) {
+  if (only.length && !only.some((o) => name.includes(o))) continue;
   const res = await answerSize(opts, { locale, options: {} });
   if (!res.ok) throw new Error(`${name}: ${res.reply.text}`);
-  await shoot(name, res.answer.reply);
+  await shoot(name, res.answer.reply, locale);
   // One what-if click and the Details button, from the card's own buttons.
-  if (name === 'fits-en' || name === 'no-zh') {
+  if (name === 'fits-en' || name === 'no-zh' || name === 'fits-tw') {
     const ids: string[] = [];
     const walk = (xs: Node[]) => xs.forEach((x) => (x.type === 2 ? ids.push((x as unknown as { custom_id: string }).custom_id) : walk(x.components ?? [])));
     walk(res.answer.reply.layout as Node[]);
     const click = ids.find((i) => decodeAction(i).ok && ['u2', 'to'].includes((decodeAction(i) as { value: { action: string } }).value.action))!;
-    await shoot(`${name}-click`, await size.button!(click, { locale, options: {} }));
-    const details = ids.find((i) => i.startsWith('size:4:dt'))!;
-    await shoot(`${name}-details`, await size.button!(details, { locale, options: {} }));
+    await shoot(`${name}-click`, await size.button!(click, { locale, options: {} }), locale);
+    const details = ids.find((i) => { const d = decodeAction(i); return d.ok && d.value.action === 'dt'; })!;
+    await shoot(`${name}-details`, await size.button!(details, { locale, options: {} }), locale);
     void optionsOf;
   }
 }

@@ -224,7 +224,7 @@ export function detailsSections(r: SizingReport, locale: Locale): Array<{ title:
       c.perMillionOutputTokensUsd !== undefined ? (isZh(locale) ? `每百万输出 token $${c.perMillionOutputTokensUsd.toFixed(2)}` : `$${c.perMillionOutputTokensUsd.toFixed(2)} / 1M output tokens`) : '',
     ].filter(Boolean);
     // The source, short (who and when; the full quote and URL are in `--json`): a phone shows it in two lines, not ten.
-    sections.push({ title: s.card.cost, body: `${bits.join(' · ')}${c.source ? `\n-# ${shortSource(c as Cost)}${c.date ? `, ${c.date}` : ''}` : ''}` });
+    sections.push({ title: s.card.cost, body: `${bits.join(' · ')}${c.source ? `\n-# ${shortSource(c as Cost).replace(/\s*\([^)]*\)/g, '')}${c.date ? `, ${c.date}` : ''}` : ''}` });
   }
   const notes = orderedNotes(r);
   if (notes.length) sections.push({ title: s.card.allNotes, body: [...notes.map((n) => `• ${noteText(n, locale)}`), `• ${sourceText(r, locale)}`].join('\n') });

@@ -200,7 +200,12 @@ export function detailsSections(r: SizingReport, locale: Locale): Array<{ title:
   const s = t(locale);
   const sections: Array<{ title: string; body: string }> = [];
   const shape = layoutShape(r.layout.tp, r.layout.pp, r.layout.replicas);
-  sections.push({ title: `${s.card.memory} · ${shape}`, body: '```\n' + table(memoryRows(r, locale), 30) + '\n```' });
+  // Chinese rows lead with the figure: Discord's code font draws a CJK character about 1.7 columns wide, not 2,
+  // so figures after padded CJK labels zigzag; right-aligned ASCII figures first line up on every client.
+  const rows = memoryRows(r, locale);
+  const figW = Math.max(...rows.map(([, b]) => b.length));
+  const memTable = isZh(locale) ? rows.map(([a, b]) => `${b.padStart(figW)}  ${a}`).join('\n') : table(rows, 30);
+  sections.push({ title: `${s.card.memory} · ${shape}`, body: '```\n' + memTable + '\n```' });
   const p = r.performance;
   sections.push({
     title: s.speed,

@@ -8,11 +8,11 @@ import type { Locale, Reply } from '../../commands/types.ts';
 import { catalogs } from '../../src/catalog/load.ts';
 import { buildRequest } from '../../src/catalog/parse.ts';
 import { estimate } from '../../src/engine/estimate.ts';
-import { cardTextLength, changeLine } from '../../src/render/card.ts';
+import { cardTextLength, changeLine, detailsSections } from '../../src/render/card.ts';
 import { chartFonts, chartPng, chartSvg } from '../../src/render/chart.ts';
 import { COLOURS } from '../../src/render/embed.ts';
 import { table, verdict } from '../../src/render/text.ts';
-import { displayWidth } from '../../src/render/format.ts';
+import { displayWidth, gib } from '../../src/render/format.ts';
 import { FakeDiscord } from '../fake-discord/index.ts';
 import { size } from '../helpers/req.ts';
 
@@ -166,6 +166,30 @@ describe('Chinese all the way', () => {
       34,
     );
     for (const line of t.split('\n')) expect(displayWidth(line)).toBe(34);
+  });
+
+  it('Details memory table in Chinese leads with right-aligned figures, so no client font can make it zigzag', () => {
+    for (const locale of ['zh-CN', 'zh-TW'] as const) {
+      const body = detailsSections(size(NO), locale)[0]!.body;
+      const lines = body.split('\n').filter((l) => !l.startsWith('```'));
+      expect(lines.length).toBeGreaterThan(4);
+      const ends = lines.map((l) => /^ *[\d.]+ [KMG]iB/.exec(l)?.[0].length);
+      expect(ends.every((e) => e !== undefined && e === ends[0]), body).toBe(true);
+      expect(lines.every((l) => /[\u4e00-\u9fff]/.test(l.slice(ends[0]!)))).toBe(true);
+    }
+  });
+
+  it('a chart that does not fit shows each figure where it can be read: left of the budget line, and the shortfall on a pill', () => {
+    const r = size({ model: 'llama-3.1-70b', gpu: 'rtx4090x2', users: '8', context: '8k' });
+    const svg = chartSvg(r, 'en');
+    const budgetX = Number(/<line x1="([\d.]+)"/.exec(svg)![1]);
+    const weights = gib(r.perGpu.weightsBytes, 1).replace(' GiB', '');
+    const at = new RegExp(`<text x="([\\d.]+)"[^>]*>${weights.replace('.', '\\.')}</text>`).exec(svg);
+    expect(at, svg).not.toBeNull();
+    expect(Number(at![1])).toBeLessThan(budgetX);
+    expect(svg).toContain(`>−${gib(r.perGpu.shortfallBytes, 1).replace(' GiB', '')}</text>`);
+    // Figures come after the hatch, so nothing is drawn over them.
+    expect(svg.indexOf('url(#hatch)" stroke')).toBeLessThan(svg.indexOf(`>${weights}</text>`));
   });
 
   it('zh-CN chart: title drawn with CJK glyphs (not boxes) and different from the English chart', () => {

@@ -131,7 +131,7 @@ describe('no English sentence in a Chinese reply', () => {
     });
   }
 
-  it('Details of every catalog model under two engines each: notes, layouts, fixes and formulas are Chinese', () => {
+  it('Details of every catalog model (engines taken in turn): notes, layouts, fixes and formulas are Chinese', () => {
     const cat = catalogs();
     const left = new Map<string, string>();
     const setups: Array<[string, string, Record<string, string>]> = [
@@ -146,9 +146,9 @@ describe('no English sentence in a Chinese reply', () => {
       ['a10x8', 'vllm', { users: '200', context: '64k' }],
     ];
     let n = 0;
-    // Each model once, the setups taken in turn (every engine meets ~15 models of every kind; all of them is 4× slower).
+    // Each model once, the setups taken in turn (every engine meets ~15 models of every kind; all of them is 9× slower).
     for (const [i, m] of cat.modelEntries.entries())
-      for (const [gpu, engine, extra] of [setups[i % setups.length]!, setups[(i + 4) % setups.length]!]) {
+      for (const [gpu, engine, extra] of [setups[i % setups.length]!]) {
         const b = buildRequest({ model: m.id, gpu, engine, ...extra }, cat);
         if (!b.ok) continue;
         let r;
@@ -161,7 +161,7 @@ describe('no English sentence in a Chinese reply', () => {
         const text = [...detailsSections(r, 'zh-CN').map((s) => `${s.title}\n${s.body}`), ...keyLines(r, 'zh-CN')].join('\n');
         for (const run of englishRuns(text)) if (!left.has(run)) left.set(run, `${m.id} ${gpu} ${engine}`);
       }
-    expect(n).toBeGreaterThan(150);
+    expect(n).toBeGreaterThan(80);
     expect([...left]).toEqual([]);
   }, 120_000);
 });

@@ -53,7 +53,6 @@ export const SWEEP_SIZES = {
   tight: { model: 'qwen3-32b', gpu: 'a10x8', users: '100', context: '4k', quant: 'int4' },
   no: { model: 'llama-3.1-70b', gpu: 'rtx4090', users: '10' },
   moe: { model: 'qwen3-30b-a3b', gpu: 'l40s', users: '8', context: '32k' },
-  offload: { model: 'deepseek-r1', gpu: 'rtx4090x2', engine: 'ktransformers' },
 } as const;
 
 const ERRORS: Array<[string, Record<string, string>]> = [
@@ -78,8 +77,11 @@ function buttonsIn(v: unknown, out: Btn[] = []): Btn[] {
   return out;
 }
 
-/** Ask everything in `locale` (a Discord locale string) and return what Discord received, per question. */
-export async function sweep(locale: string): Promise<SweptReply[]> {
+/**
+ * Ask everything in `locale` (a Discord locale string) and return what Discord received, per question.
+ * `quick`: the cards and a few errors only (about a fifth of the time).
+ */
+export async function sweep(locale: string, opts: { quick?: boolean } = {}): Promise<SweptReply[]> {
   const out: SweptReply[] = [];
   let current: SweptReply | undefined;
   const push = (body: unknown) => current?.bodies.push(body);
@@ -104,12 +106,17 @@ export async function sweep(locale: string): Promise<SweptReply[]> {
   };
 
   for (const [k, o] of Object.entries(SWEEP_SIZES)) await ask(`/size ${k}`, slash(locale, 'size', o));
+  if (opts.quick) {
+    for (const [what, o] of ERRORS.slice(0, 4)) await ask(`error: ${what}`, slash(locale, 'size', o));
+    return out;
+  }
   // The buttons of the three verdicts' cards: Details and every what-if / toward-a-fit / instead button.
   for (const k of ['fits', 'no'] as const) {
     const card = out.find((r) => r.what === `/size ${k}`)!;
-    // The first what-if, the first "would fit instead" and Details (the last): each kind of answer a click gives.
+    // A what-if (on the fitting card), the first "would fit instead" (on the other) and Details (the last button):
+    // each kind of answer a click gives.
     const all = buttonsIn(card.bodies);
-    const pick = new Set([all[0], all.find((b) => b.style === 3), all.at(-1)].filter((b) => b !== undefined));
+    const pick = new Set([k === 'fits' ? all[0] : all.find((b) => b.style === 3), all.at(-1)].filter((b) => b !== undefined));
     for (const [i, b] of [...pick].entries()) await ask(`${k}: button ${i + 1}`, click(locale, b.custom_id));
   }
   await ask('/recommend', slash(locale, 'recommend', { model: 'qwen3-32b', users: '20', quant: 'int4', gpu: 'a10x8' }));

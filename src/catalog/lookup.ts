@@ -54,6 +54,11 @@ export class ModelIndex {
   /** Per entry, every form it answers to, normalized and joined (for "all typed words appear" matching). */
   private readonly haystacks = new Map<string, string>();
   private readonly popular: string[];
+  /**
+   * Recent rankings by query: the index never changes, autocomplete asks again on every keystroke (and a whole
+   * server types the same few prefixes), and a fuzzy pass over every form takes 5-8 ms of the event loop.
+   */
+  private readonly ranked = new Map<string, { choices: Choice[]; matched: boolean }>();
 
   constructor(entries: ModelEntry[], popular: string[] = []) {
     const rows: Array<{ key: string; id: string; label: string }> = [];
@@ -119,6 +124,17 @@ export class ModelIndex {
 
   /** As suggest, and whether anything matched better than fuzzily (for a Hub lookup of unmatched names). */
   rank(input: string, limit = 3): { choices: Choice[]; matched: boolean } {
+    const key = `${limit}\0${input}`;
+    let r = this.ranked.get(key);
+    if (!r) {
+      r = this.rankUncached(input, limit);
+      if (this.ranked.size >= 1000) this.ranked.delete(this.ranked.keys().next().value!);
+      this.ranked.set(key, r);
+    }
+    return { choices: r.choices.map((c) => ({ ...c })), matched: r.matched };
+  }
+
+  private rankUncached(input: string, limit: number): { choices: Choice[]; matched: boolean } {
     const q = input.trim().toLowerCase();
     if (!q) return { choices: this.choices.slice(0, limit), matched: true };
     const nq = normalizeModel(q);

@@ -59,10 +59,11 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayBot> {
   client.on(Events.Warn, (msg) => log.warn({ msg }, 'discord.js warning'));
   client.on(Events.ShardDisconnect, (ev, shard) => log.warn({ code: ev.code, shard }, 'gateway shard disconnected'));
 
+  let readyTimer: NodeJS.Timeout | undefined;
   const ready = new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('gateway did not become ready in time')), opts.readyTimeoutMs ?? 30_000);
+    readyTimer = setTimeout(() => reject(new Error('gateway did not become ready in time')), opts.readyTimeoutMs ?? 30_000);
     client.once(Events.ClientReady, (c) => {
-      clearTimeout(t);
+      clearTimeout(readyTimer);
       log.info({ user: c.user.tag, guilds: c.guilds.cache.size }, 'gateway ready');
       resolve();
     });
@@ -71,6 +72,9 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayBot> {
     await client.login(opts.token);
     await ready;
   } catch (err) {
+    // A failed login never waited for `ready`: its timer must not reject later, unhandled, in a process that lives on.
+    clearTimeout(readyTimer);
+    ready.catch(() => {});
     await client.destroy().catch(() => {});
     api.close();
     const e = err as Error & { code?: string };

@@ -57,6 +57,7 @@ export function modelFromEntry(e: ModelEntry): Architecture {
     name: e.name,
     extraParams: e.extraParams?.count,
     extraParamsReplicated: e.extraParams?.replicated,
+    vision: e.extraParams?.vision,
     publishedTotalParams: e.published.totalParams,
     publishedActiveParams: e.published.activeParams ?? undefined,
     hfRepo: e.hf.find((h) => /instruct|-it$|chat/i.test(h)) ?? e.hf[0],

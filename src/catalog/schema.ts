@@ -32,6 +32,14 @@ export const ModelEntrySchema = z.object({
       replicated: z.number().nonnegative().optional(),
       what: z.string(),
       source: z.string(),
+      /** The vision encoder vLLM profiles at start-up: verbatim vision_config keys and the most tokens one image becomes. */
+      vision: z
+        .object({
+          config: HfConfigSchema,
+          tokensPerItem: z.number().int().positive(),
+          source: z.string(),
+        })
+        .optional(),
     })
     .optional(),
   /** Verbatim keys of config.json (the text_config for multimodal models, merged to the top level). */

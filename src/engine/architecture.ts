@@ -3,7 +3,7 @@
 import { applyCheckpointQuant } from './checkpoint-quant.ts';
 import { deepseekV4 } from './deepseek-v4.ts';
 import { TYPE_ALIASES, hybridMixers, indexerSpec, kvSharedLayer, layerAttentionShape, linearSpec, nasBlock, nasIntermediate, num, patternKinds, ropeCacheDims } from './families.ts';
-import type { Architecture, Dtype, LayerSpec, LinearAttentionSpec, MlaSpec, MoeSpec, TensorGroup } from './types.ts';
+import type { Architecture, Dtype, LayerSpec, LinearAttentionSpec, MlaSpec, MoeSpec, TensorGroup, VisionEncoder } from './types.ts';
 
 export class ArchitectureError extends Error {
   constructor(message: string) {
@@ -126,7 +126,7 @@ function routerBias(cfg: Cfg, modelType: string): boolean {
  */
 export function architectureFromConfig(
   rawCfg: Cfg,
-  meta: { id: string; name: string; extraParams?: number; extraParamsReplicated?: number; publishedTotalParams?: number; publishedActiveParams?: number; hfRepo?: string; ollamaTag?: string; hfQuantConfig?: Cfg },
+  meta: { id: string; name: string; extraParams?: number; extraParamsReplicated?: number; vision?: { config: Cfg; tokensPerItem: number }; publishedTotalParams?: number; publishedActiveParams?: number; hfRepo?: string; ollamaTag?: string; hfQuantConfig?: Cfg },
 ): Architecture {
   const cfg = flattenConfig(rawCfg);
   const rawType = String(cfg.model_type ?? 'llama');
@@ -284,6 +284,7 @@ export function architectureFromConfig(
     layerSpecs,
     tensors,
     extraParams: meta.extraParams ?? 0,
+    ...(meta.vision ? { encoder: visionEncoder(meta.vision.config, meta.vision.tokensPerItem) } : {}),
     mtpParams: 0,
     rotaryDim,
     ropeCacheDims: mla ? undefined : ropeCacheDims(cfg, modelType, headDim, layerSpecs.map((l) => l.attention)),
@@ -532,4 +533,29 @@ export function parameterCounts(a: Architecture): { total: number; active: numbe
   }
   const active = a.moe ? total - routed + (routed * a.moe.topK) / a.moe.experts : total;
   return { total, active };
+}
+
+/**
+ * The encoder shapes from a Qwen-style vision_config (Qwen2.5-VL / Qwen3-VL / Qwen3.5): patch = in_channels x
+ * temporal_patch_size x patch_size^2 values, spatial_merge_size^2 patches per token, out_hidden_size per token times
+ * (1 + DeepStack mergers) (vLLM Qwen3_VisionTransformer: out_hidden_size * (1 + len(deepstack_visual_indexes))).
+ */
+export function visionEncoder(vc: Cfg, tokensPerItem: number): VisionEncoder {
+  const n = (k: string, d?: number): number => {
+    const v = vc[k];
+    if (typeof v === 'number') return v;
+    if (d !== undefined) return d;
+    throw new RangeError(`vision_config has no ${k}`);
+  };
+  const merge = n('spatial_merge_size', 2);
+  const deep = Array.isArray(vc.deepstack_visual_indexes) ? vc.deepstack_visual_indexes.length : 0;
+  return {
+    hidden: n('hidden_size'),
+    intermediate: n('intermediate_size'),
+    mergeUnit: merge * merge,
+    outHidden: n('out_hidden_size'),
+    outputs: 1 + deep,
+    patchInput: n('in_channels', 3) * n('temporal_patch_size', 2) * n('patch_size') ** 2,
+    tokensPerItem,
+  };
 }

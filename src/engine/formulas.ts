@@ -229,6 +229,19 @@ export const F = {
     ['moeWorkspace', 'const'],
   ),
   vllmForward: f('vllm.forward', 'profiling peak, forward phase (max_num_batched_tokens)', 'N * (4 * hidden + 3 * intermediate) * d + moeWorkspace + const', 'bytes', ['moeWorkspace', 'const']),
+  // Multimodal encoder in vLLM's profile_run (gpu_model_runner.py): budget = max(max_num_batched_tokens, tokens per
+  // item) (compute_encoder_budget), items = budget // tokens per item ("profiled with N image items of the maximum
+  // feature size"); embed_multimodal runs them in one batch, and the outputs stay in the encoder cache through the
+  // language-model dummy run and the sampler.
+  vllmEncoderItems: f('vllm.encoderItems', 'dummy images vLLM profiles the encoder with = max(max_num_batched_tokens, tokens per image) // tokens per image', 'floor(max(N, tokensPerItem) / tokensPerItem)', 'count'),
+  vllmEncoderCache: f('vllm.encoderCache', 'encoder outputs kept through the language-model pass (tokens x out hidden x (1 + DeepStack) x dtype)', 'items * tokensPerItem * outHidden * outputs * d', 'bytes'),
+  vllmEncoderPeak: f(
+    'vllm.encoderPeak',
+    "vision encoder's own peak: the pixel patches plus one block's MLP (residual, norm, fc1 and activation outputs) over every patch",
+    'items * tokensPerItem * mergeUnit * (patchInput + 2 * hidden + 2 * intermediate) * d',
+    'bytes',
+  ),
+  vllmMmPeak: f('vllm.mmPeak', 'profiling peak with the encoder = max(language-model peak + encoder outputs, encoder peak)', 'max(lmPeak + encoderCache, encoderPeak)', 'bytes', ['lmPeak', 'encoderCache', 'encoderPeak']),
   vllmMoeWorkspace: f('vllm.moeWorkspace', 'fused-MoE kernel workspaces', 'N * topK * (max(expertI, hidden) + max(2 * expertI, hidden)) * d', 'bytes'),
   vllmHybridBlock: f(
     'vllm.hybridBlock',

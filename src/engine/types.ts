@@ -104,6 +104,21 @@ export interface IndexerSpec {
 export type Dtype = 'fp32' | 'bf16' | 'fp16';
 
 /** Everything the engine knows about a model, derived from its config.json. */
+/**
+ * A ViT-style vision encoder as vLLM profiles it: patches of patchInput values each, hidden / intermediate wide in
+ * its blocks, mergeUnit patches merged into one language-model token of outHidden x outputs values (Qwen3-VL's
+ * DeepStack mergers add outputs), at most tokensPerItem tokens per image.
+ */
+export interface VisionEncoder {
+  hidden: number;
+  intermediate: number;
+  mergeUnit: number;
+  outHidden: number;
+  outputs: number;
+  patchInput: number;
+  tokensPerItem: number;
+}
+
 export interface Architecture {
   id: string;
   name: string;
@@ -131,6 +146,8 @@ export interface Architecture {
   tensors: TensorGroup[];
   /** Vision tower etc. loaded with the model (counted in memory and params, kind 'vision'). */
   extraParams: number;
+  /** The vision encoder's shapes, when known (catalog `extraParams.vision`): what vLLM's start-up profile runs it on. */
+  encoder?: VisionEncoder;
   /** Multi-token-prediction layers in the checkpoint: loaded only with speculative decoding (not in `tensors`). */
   mtpParams: number;
   /** Rotary dimensions (for vLLM's cos/sin cache buffer). */

@@ -6,7 +6,8 @@ import { F } from '../formulas.ts';
 import type { KvSpec } from '../kv.ts';
 import type { Step } from '../formulas.ts';
 import { vllmCudaGraphs, vllmNonTorch } from '../overhead.ts';
-import type { Gpu, QuantFormat } from '../types.ts';
+import type { Gpu, QuantFormat, VisionEncoder } from '../types.ts';
+import type { Note } from '../report.ts';
 import { caveat, ggufCaveat, fmtGiB, hasFp8, isAmd, isApple, isAscend, isNvidia, isSm80Plus, no, OK, pagedWindowRule, GPU_KV } from './common.ts';
 import type { EngineProfile, Launch, LaunchInput, ProfileInput, Support, SpeedConstants } from './types.ts';
 import { dtypeOverride, nativeFormat, needsQuantizedCheckpoint, nodesOf, quantizedRepo, repoOf, ropeOverrideJson, shell } from './launch.ts';
@@ -89,6 +90,35 @@ function vllmPoolTokens(spec: KvSpec, layers: Set<number>, pool: number, B: numb
   const blocks = Math.floor(pool / (B * perTokenRank * groupSize));
   if (!newForm) return Math.floor(blocks / groups) * B;
   return Math.floor((blocks / perRequest) * context);
+}
+
+/**
+ * The multimodal encoder in vLLM's start-up profile (v1 gpu_model_runner.py profile_run): unless multimodal profiling
+ * is skipped, it runs the encoder on `items` dummy images of the maximum size in one batch and keeps the outputs in
+ * the encoder cache while the language-model dummy run and the sampler run, so the peak is the larger of the encoder
+ * pass and the language-model peak plus those outputs. The encoder runs on the first pipeline stage; its linear
+ * layers are tensor-parallel (mm_encoder_tp_mode "weights"), so fc1 is intermediate / tp wide on each rank.
+ */
+export function vllmEncoderProfile(enc: VisionEncoder, N: number, tp: number, d: number, lmPeak: number, s?: Step[]): { peak: number; items: number; cache: number; encoderPeak: number; note: Note } {
+  const items = F.vllmEncoderItems.eval({ N, tokensPerItem: enc.tokensPerItem }, s);
+  const cache = F.vllmEncoderCache.eval({ items, tokensPerItem: enc.tokensPerItem, outHidden: enc.outHidden, outputs: enc.outputs, d }, s);
+  const encoderPeak = F.vllmEncoderPeak.eval(
+    { items, tokensPerItem: enc.tokensPerItem, mergeUnit: enc.mergeUnit, patchInput: enc.patchInput, hidden: enc.hidden, intermediate: enc.intermediate / tp, d },
+    s,
+  );
+  const peak = F.vllmMmPeak.eval({ lmPeak, encoderCache: cache, encoderPeak }, s);
+  const budget = Math.max(N, enc.tokensPerItem);
+  return {
+    peak,
+    items,
+    cache,
+    encoderPeak,
+    note: {
+      code: 'engine.vllm.encoder',
+      params: { items, tokens: enc.tokensPerItem, budget, cache: fmtGiB(cache), encoder: fmtGiB(encoderPeak), added: fmtGiB(peak - lmPeak) },
+      message: `vLLM also profiles the vision encoder at start-up: ${items} dummy image${items === 1 ? '' : 's'} of ${enc.tokensPerItem.toLocaleString('en-US')} tokens (encoder budget ${budget.toLocaleString('en-US')} tokens); its outputs (${fmtGiB(cache)}) stay cached through the language-model pass and the encoder pass itself peaks at ${fmtGiB(encoderPeak)}, adding ${fmtGiB(peak - lmPeak)} to the profiling peak. --limit-mm-per-prompt '{"image":0,"video":0}' (text only) skips it.`,
+    },
+  };
 }
 
 /** MXFP4 MoE kernels pad expert shapes: Triton on SM90-SM100 (Hopper, datacenter Blackwell), Marlin elsewhere. */
@@ -253,6 +283,8 @@ export const vllm: EngineProfile = {
       stageActivation.push(st === pp - 1 ? act.last : act.other);
       stageOverhead.push(nonTorch + (rel.cudaGraphsInBudget ? graphs : 0));
     }
+    const mm = arch.encoder ? vllmEncoderProfile(arch.encoder, batch.maxNumBatchedTokens, tp, d, stageActivation[0], s) : undefined;
+    if (mm) stageActivation[0] = mm.peak;
     const base = arch.mla ? engines.vllm.mlaBlockSize : engines.vllm.blockSize;
     const blockSize = arch.linear ? vllmHybridBlockSize(kv, base, s) : base;
     const newForm = cmpVersion(inp.engineVersion ?? rel.version, '0.21') >= 0;
@@ -284,6 +316,7 @@ export const vllm: EngineProfile = {
           },
           message: `vLLM ${inp.engineVersion ?? rel.version + '+'} profile: budget = ${utilUsed} × ${fmtGiB(total)} visible; profiling peak with max_num_batched_tokens=${batch.maxNumBatchedTokens}, max_num_seqs=${batch.maxNumSeqs} (${batch.large ? 'H100-class' : 'smaller-GPU'} defaults); non-torch ${fmtGiB(nonTorch)}${rel.cudaGraphsInBudget ? `; ${graphWord} ${fmtGiB(graphs)} inside the budget` : `; ${graphWord} (~${fmtGiB(graphs)}) are captured after the KV pool, in the ${Math.round((1 - utilUsed) * 100)} % headroom`}.`,
         },
+        ...(mm ? [mm.note] : []),
       ],
     };
   },

@@ -200,6 +200,7 @@ describe('custom_id schema', () => {
   });
 
   it.each([
+    ['size:4:u2||qwen3-32b|a10|8|20|4096||||NaN|||', 'invalid'],
     ['size:3:u2||qwen3-32b|a10|8|20|4096||||NaN||', 'invalid'],
     ['size:3:u2||qwen3-32b|a10|8|20|4096||||0x8||', 'invalid'],
     ['size:3:u2||qwen3-32b|a10|8|20|4096||||8||7', 'invalid'],

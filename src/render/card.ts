@@ -13,7 +13,7 @@ import type { Note, SizingReport } from '../engine/report.ts';
 import { COLOURS } from './embed.ts';
 import { shortSource } from './cost.ts';
 import type { Cost } from '../engine/report.ts';
-import { bytesHuman, colon, gib, int, rate, seconds, tokens } from './format.ts';
+import { bytesHuman, colon, gib, int, paren, rate, seconds, tokens } from './format.ts';
 import { layoutText, noteText, t } from './i18n.ts';
 import { engineLabel, keySteps, sourceText, stepLabel, unitValue, layoutShape, memoryRows, orderedNotes, table, verdict, verdictIcon, verdictWord, type Verdict } from './text.ts';
 
@@ -211,7 +211,7 @@ export function detailsSections(r: SizingReport, locale: Locale): Array<{ title:
     title: s.speed,
     body: `${s.speedLine(rate(p.decodeTokensPerSecondPerUser), rate(p.decodeTokensPerSecondTotal))}\n${s.prefillLine(rate(p.prefillTokensPerSecond), seconds(p.timeToFirstTokenSeconds), tokens(r.request.contextTokens))} · ${s.boundBy[p.boundBy]}${specDetail(r, locale)}`,
   });
-  const alts = r.layout.alternatives.slice(0, 4).map((x) => `${layoutShape(x.tp, x.pp, x.replicas)} ${x.fits ? '✓' : '✗'} (${x.maxUsers})`);
+  const alts = r.layout.alternatives.slice(0, 4).map((x) => `${layoutShape(x.tp, x.pp, x.replicas)} ${x.fits ? '✓' : '✗'}${paren(String(x.maxUsers), locale)}`);
   sections.push({
     title: s.layout,
     body: `${layoutText(r, locale)}${alts.length ? `\n${s.alternatives}${colon(locale)}${alts.join(isZh(locale) ? '，' : ', ')}` : ''}\n${s.poolTokens(int(r.kv.poolTokens, locale))} · KV ${bytesHuman(r.kv.bytesPerToken)}/token`,

@@ -281,7 +281,7 @@ const zhNotes: Record<string, (p: P) => string> = {
       : `${p.what === 'experts' ? '路由专家' : '部分层'}放在主机内存：每个解码步骤以 ${p.gbs} GB/s（${p.host}${p.defaulted ? '，默认值；可用 host: 指定' : ''}）读取 ${p.gib} GiB，这决定了速度；预填充时${p.prefill === 'cpu' ? '由 CPU 计算这些专家' : '每 512 token 一批，经 PCIe 把它们复制到 GPU'}。`,
   'capacity.speed': (p) =>
     p.binding === 'speed'
-      ? `显存能容纳 ${p.memoryUsers} 个用户；要每人 ${p.tps} tok/s、首 token ${p.ttft} 秒内，${p.gpus} 只能服务 ${p.speedUsers} 个：受速度限制。`
+      ? `显存能容纳 ${p.memoryUsers} 个用户；要每人 ${p.tps} tok/s、首 token ${p.ttft} 秒内，${String(p.gpus).replace('×', '× ')} 只能服务 ${p.speedUsers} 个：受速度限制。`
       : `显存能容纳 ${p.memoryUsers} 个用户，且每人都有至少 ${p.tps} tok/s、首 token ${p.ttft} 秒内：受显存限制。`,
   'layout.pd': () =>
     '这个规模值得考虑预填充/解码分离：预填充和解码各用一组 GPU（SGLang `--disaggregation-mode prefill|decode`，vLLM 配合 llm-d / NVIDIA Dynamo），长预填充就不会卡住解码；这里估算的是同时做两者的一组 GPU。',

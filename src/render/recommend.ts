@@ -7,7 +7,7 @@ import type { Note } from '../engine/report.ts';
 import type { SizingRequest } from '../engine/types.ts';
 import { cny, usd, watts } from './cost.ts';
 import { COLOURS, fitEmbed } from './embed.ts';
-import { tokens } from './format.ts';
+import { colon, tokens } from './format.ts';
 import { noteText, t } from './i18n.ts';
 import { engineLabel, engineName } from './text.ts';
 
@@ -119,7 +119,7 @@ export function renderRecommendText(base: Base, res: RecommendResult, locale: Lo
   for (const x of shownOptions(res, Infinity, locale)) {
     if (x.tier !== last) {
       if (last) lines.push('');
-      lines.push(`${x.tier}:`);
+      lines.push(`${x.tier}${colon(locale).trimEnd()}`);
       last = x.tier;
     }
     lines.push(...optionLines(x.n, x.option, false, locale).map((l) => `  ${l}`));

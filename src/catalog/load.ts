@@ -251,7 +251,9 @@ export function loadCatalogs(dir = CATALOG_DIR): LoadedCatalogs {
  */
 export function attachPrices(gpuMap: Map<string, Gpu>, prices: Map<string, PriceEntry>, entries: GpuEntry[]): void {
   const own = (e: PriceEntry): GpuPrice => ({
-    purchase: e.purchase ? { usd: e.purchase.usd ?? undefined, cny: e.purchase.cny ?? undefined, source: e.purchase.source, date: e.purchase.date } : undefined,
+    purchase: e.purchase
+      ? { usd: e.purchase.usd ?? undefined, cny: e.purchase.cny ?? undefined, source: e.purchase.source, date: e.purchase.date, ...(e.purchase.cnySource ? { cnySource: e.purchase.cnySource, cnyDate: e.purchase.cnyDate } : {}) }
+      : undefined,
     cloud: e.cloud ? { perHourUsd: e.cloud.perHourUsd, provider: e.cloud.provider, source: e.cloud.source, date: e.cloud.date } : undefined,
   });
   for (const [id, e] of prices) {

@@ -22,6 +22,7 @@ export function costOf(gpu: Gpu, gpus: number, tokensPerSecond: number, steps?: 
     if (p.purchase.usd !== undefined) cost.purchaseUsd = Math.round(F.costPurchase.eval({ gpus, perGpuUsd: p.purchase.usd }, steps));
     if (p.purchase.cny !== undefined) cost.purchaseCny = Math.round(gpus * p.purchase.cny);
     cost.sources.push(`purchase: ${p.purchase.source} (${p.purchase.date})`);
+    if (p.purchase.cny !== undefined && p.purchase.cnySource) cost.sources.push(`purchase (CNY): ${p.purchase.cnySource} (${p.purchase.cnyDate ?? p.purchase.date})`);
   }
   if (p?.cloud) {
     cost.perHourUsd = round(F.costPerHour.eval({ gpus, perGpuHourUsd: p.cloud.perHourUsd }, steps));

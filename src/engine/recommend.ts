@@ -7,6 +7,7 @@
 import type { EngineCatalog } from '../catalog/schema.ts';
 import { estimate, EstimateError } from './estimate.ts';
 import { isGguf } from './gguf.ts';
+import { isSm80Plus } from './engines/common.ts';
 import { engineProfile } from './engines/index.ts';
 import { GPUS_PER_NODE } from './layout.ts';
 import type { Note, SizingReport } from './report.ts';
@@ -367,11 +368,18 @@ export function recommend(base: Base, cat: RecommendCatalog, opts: RecommendOpti
   return { options, tiers, minTokensPerUser: floor, evaluated };
 }
 
-/** The next larger GPU of the same vendor (by visible memory, then bandwidth), for the "next GPU up" what-if. */
+/** The next larger GPU of the same vendor and kind (by visible memory, then bandwidth), for the "next GPU up" what-if. */
 export function nextGpuUp(current: Gpu, gpus: Gpu[]): Gpu | undefined {
+  // The next card of the same kind: a team on data-centre cards (A10, L4) is pointed at the next data-centre card
+  // (A100, L40S), not a GeForce; workstation cards may move to data-centre ones; consumer cards to any.
+  const kinds: Record<string, string[]> = { datacenter: ['datacenter'], server: ['datacenter'], workstation: ['workstation', 'datacenter'] };
+  const allowed = kinds[current.category];
   const candidates = gpus
-    .filter((g) => g.vendor === current.vendor && g.unified === current.unified)
-    .filter((g) => g.visibleBytes > current.visibleBytes * 1.05 || (g.visibleBytes >= current.visibleBytes * 0.98 && g.bandwidthGBs > current.bandwidthGBs * 1.2));
+    .filter((g) => g.vendor === current.vendor && g.unified === current.unified && (!allowed || allowed.includes(g.category)))
+    // never a generation back (an A10 team is not sent to a V100 32GB)
+    .filter((g) => !isSm80Plus(current) || isSm80Plus(g))
+    // more memory: the button is offered when the question does not fit (a faster card of about the same size would not help)
+    .filter((g) => g.visibleBytes > current.visibleBytes * 1.15);
   candidates.sort((a, b) => a.visibleBytes - b.visibleBytes || a.bandwidthGBs - b.bandwidthGBs);
   return candidates[0];
 }

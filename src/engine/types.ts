@@ -201,7 +201,8 @@ export interface Gpu {
 
 /** What one accelerator costs: purchase (card, or its share of a server) and cloud rent per GPU-hour. */
 export interface GpuPrice {
-  purchase?: { usd?: number; cny?: number; source: string; date: string };
+  /** cnySource / cnyDate: where the CNY figure comes from when it is not the USD source (China-market price). */
+  purchase?: { usd?: number; cny?: number; source: string; date: string; cnySource?: string; cnyDate?: string };
   cloud?: { perHourUsd: number; provider: string; source: string; date: string };
 }
 

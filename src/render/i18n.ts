@@ -320,9 +320,23 @@ const zhFix: Record<string, (p: P) => string> = {
   'fix.dpAttention': () => 'SGLang 的 DP attention（每张 GPU 只保存自己用户的 KV）',
 };
 
+/** One fix's phrase in Chinese from its code and params (undefined when there is none). */
+function zhFixWhat(code: string, p: P): string | undefined {
+  if (code === 'fix.combo') {
+    const part = (pre: string) => {
+      const own = Object.fromEntries(Object.entries(p).filter(([k]) => k.startsWith(pre)).map(([k, v]) => [k.slice(pre.length), v])) as P;
+      return zhFixWhat(String(p[pre.slice(0, 1)]), own);
+    };
+    const a = part('a_');
+    const b = part('b_');
+    return a && b ? `${a}，并且${b}` : undefined;
+  }
+  return zhFix[code]?.(p) ?? (code.startsWith('fix.weights.') ? `权重改用 ${p.quant}` : undefined);
+}
+
 export function fixText(f: { code: string; effect: string; fits: boolean; params?: P }, locale: Locale): string {
   const p = f.params;
-  const what = isZh(locale) && p ? (zhFix[f.code]?.(p) ?? (f.code.startsWith('fix.weights.') ? `权重改用 ${p.quant}` : undefined)) : undefined;
+  const what = isZh(locale) && p ? zhFixWhat(f.code, p) : undefined;
   if (!what || !p) return f.effect;
   return `${what}：${tokens(Number(p.context))} 上下文下 ${p.before} → ${p.after} 个用户，${f.fits ? '放得下' : '仍然不够'}`;
 }

@@ -55,3 +55,14 @@ describe('cost', () => {
     }
   });
 });
+
+describe('China-market price', () => {
+  it('a CNY figure from its own source carries that source and date through to the answer', () => {
+    const h100 = cat.gpus.get('h100-sxm')!;
+    expect(h100.price?.purchase?.cnySource).toMatch(/ghytv\.com/);
+    expect(h100.price?.purchase?.cnyDate).toBe('2024-07');
+    const c = costOf(h100, 8, 1000);
+    expect(c.purchaseCny).toBe(8 * h100.price!.purchase!.cny!);
+    expect(c.sources.some((s) => s.startsWith('purchase (CNY):') && s.includes('(2024-07)'))).toBe(true);
+  });
+});

@@ -66,3 +66,21 @@ describe('avgcontext', () => {
     expect(() => request({ model: 'qwen3-32b', gpu: 'h100', context: '8k', avgcontext: '16k' })).toThrow(/avgcontext 16384 is more than context 8192/);
   });
 });
+
+describe('cheap fixes in pairs', () => {
+  it('when no single change fits (a context cap aside), the best pair that fits is offered and checks against its direct run', () => {
+    const r = withFixes({ model: 'qwen3-32b', gpu: 'a10x4', users: '20', context: '16k' });
+    const singles = r.fixes!.filter((f) => f.code !== 'fix.combo' && f.code !== 'fix.context');
+    expect(singles.every((f) => !f.fits)).toBe(true);
+    const combo = r.fixes!.find((f) => f.code === 'fix.combo')!;
+    expect(combo.fits).toBe(true);
+    expect(combo.change).toBe('quant:int4 kv:fp8');
+    const direct = size({ model: 'qwen3-32b', gpu: 'a10x4', users: '20', context: '16k', quant: 'int4', kv: 'fp8' });
+    expect(direct.fits).toBe(true);
+    expect(combo.maxUsers).toBe(direct.capacity.maxUsers);
+  });
+  it('no pair is tried when one change fits alone', () => {
+    const r = withFixes({ model: 'qwen3-32b', gpu: 'a10x8', users: '100', context: '4k', quant: 'int4' });
+    expect(r.fixes?.some((f) => f.code === 'fix.combo') ?? false).toBe(false);
+  });
+});

@@ -122,6 +122,11 @@ describe('recommend', () => {
     const up = nextGpuUp(a10, gpus)!;
     expect(up.vendor).toBe('nvidia');
     expect(up.visibleBytes).toBeGreaterThan(a10.visibleBytes);
+    // a team on A10s is pointed at the next data-centre card with more memory (A100 / L40S class), not a GeForce
+    expect(up.category).toBe('datacenter');
+    expect(up.visibleBytes).toBeGreaterThan(1.15 * a10.visibleBytes);
+    expect(nextGpuUp(gpu('rtx4090'), gpus)!.id).toBe('rtx5090');
+    expect(nextGpuUp(gpu('a100-40gb'), gpus)!.id).toBe('a100-80gb');
   });
 });
 

@@ -32,6 +32,11 @@ export const TW_TERMS: ReadonlyArray<readonly [string, string]> = [
   // config.json is a 設定檔; a UTF-8 text file a 文字檔.
   ['配置檔案', '設定檔'],
   ['文本檔案', '文字檔'],
+  // 尝试 is 嘗試 (s2twp picks 嚐, "to taste").
+  ['嚐試', '嘗試'],
+  // Taiwan quotes with corner brackets.
+  ['“', '「'],
+  ['”', '」'],
 ];
 
 type Convert = (s: string) => string;

@@ -53,6 +53,8 @@ describe('zh-TW', () => {
     expect(toTraditional('激活（峰值）')).toBe('激活（峰值）');
     expect(toTraditional('卸载到内存的专家')).toBe('卸載到記憶體的專家');
     expect(toTraditional('RoPE 扩展')).toBe('RoPE 擴展');
+    expect(toTraditional('购买前可先尝试')).toBe('購買前可先嘗試');
+    expect(toTraditional('不认识的模型“qwen3-33b”')).toBe('不認識的模型「qwen3-33b」');
     expect(toTraditional('Qwen3 32B · 8× A10 · vllm serve --max-model-len 4096')).toBe('Qwen3 32B · 8× A10 · vllm serve --max-model-len 4096');
   });
 

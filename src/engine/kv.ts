@@ -89,8 +89,9 @@ export function kvSpec(arch: Architecture, kvBytes: number, tp: number, explain:
   const mla1 = arch.mla ? mlaKv(arch, kvBytes, s) : 0;
   const state1 = arch.linear ? linearState(arch, 1, rules, s) : { bytes: 0, elems: 0 };
   const stateRank = arch.linear ? (tp === 1 ? state1 : linearState(arch, tp, rules)) : state1;
-  // Explain each distinct attention shape once.
+  // Explain each distinct attention shape once; compute it once too (most models have one or two shapes).
   const shown = new Set<string>();
+  const perShape = new Map<string, [number, number]>();
   const layers: LayerKv[] = [];
   let fullBytes = 0;
   let windowBytes = 0;
@@ -128,13 +129,18 @@ export function kvSpec(arch: Architecture, kvBytes: number, tp: number, explain:
       one = mla1;
       rank = mla1; // the latent is replicated on every TP rank
     } else {
-      const key = `${L.kvHeads ?? arch.kvHeads}/${L.headDim ?? arch.headDim}/${L.vHeadDim ?? ''}/${L.kEqV ? 1 : 0}`;
-      const show = s && !shown.has(key) ? s : undefined;
-      shown.add(key);
-      one = attentionKv(L, arch, kvBytes, 1, rules, show);
-      rank = tp === 1 ? one : attentionKv(L, arch, kvBytes, tp, rules);
+      const key = L.kvHeads === undefined && L.headDim === undefined && L.vHeadDim === undefined && !L.kEqV ? '' : `${L.kvHeads ?? arch.kvHeads}/${L.headDim ?? arch.headDim}/${L.vHeadDim ?? ''}/${L.kEqV ? 1 : 0}`;
+      const known = perShape.get(key);
+      if (known && !s) [one, rank] = known;
+      else {
+        const show = s && !shown.has(key) ? s : undefined;
+        shown.add(key);
+        one = attentionKv(L, arch, kvBytes, 1, rules, show);
+        rank = tp === 1 ? one : attentionKv(L, arch, kvBytes, tp, rules);
+        perShape.set(key, [one, rank]);
+      }
     }
-    layers.push({ ...base, bytesPerToken: rank, window: L.window });
+    layers.push({ layer: L.index, kind: L.attention, stateBytes: 0, stateElems: 0, bytesPerToken: rank, window: L.window });
     if (L.window) windowBytes += one;
     else fullBytes += one;
   }

@@ -112,8 +112,8 @@ export function customIdSchema<F extends Fields>(prefix: string, version: number
   };
 }
 
-/** The rest of a question, as the text options say it: avgcontext, tps, ttft, host, spec, accept. */
-export type ExtraOptions = Partial<Record<'avgcontext' | 'tps' | 'ttft' | 'host' | 'spec' | 'accept', string>>;
+/** The rest of a question, as the text options say it: avgcontext, tps, ttft, host, spec, accept, textonly. */
+export type ExtraOptions = Partial<Record<'avgcontext' | 'tps' | 'ttft' | 'host' | 'spec' | 'accept' | 'textonly', string>>;
 
 const EXTRA_KEYS = [
   ['a', 'avgcontext', /^\d{1,9}$/],
@@ -122,6 +122,7 @@ const EXTRA_KEYS = [
   ['h', 'host', /^[a-z0-9][a-z0-9.-]{0,29}$/],
   ['s', 'spec', /^(mtp|eagle3)(-[1-8])?$/],
   ['p', 'accept', /^0?\.\d{1,4}$/],
+  ['x', 'textonly', /^true$/],
 ] as const;
 
 /**

@@ -113,6 +113,7 @@ export function extrasOf(req: SizingRequest, opts: SizeOptions): ExtraOptions {
     more.spec = `${req.spec.method}:${req.spec.tokens}`;
     if (req.spec.acceptanceKind === 'given') more.accept = String(+req.spec.acceptance.toFixed(4));
   }
+  if (req.textOnly) more.textonly = 'true';
   return more;
 }
 

@@ -20,7 +20,7 @@ import type { Command, CommandContext, Reply } from './types.ts';
 
 export const CHART_NAME = 'headroom.png';
 
-export const SIZE_KEYS = ['model', 'gpu', 'users', 'context', 'quant', 'kv', 'engine', 'tp', 'pp', 'util', 'avgcontext', 'tps', 'ttft', 'host', 'spec', 'accept'] as const;
+export const SIZE_KEYS = ['model', 'gpu', 'users', 'context', 'quant', 'kv', 'engine', 'tp', 'pp', 'util', 'avgcontext', 'tps', 'ttft', 'host', 'spec', 'accept', 'textonly'] as const;
 
 export function describeRequest(opts: SizeOptions): string {
   return `/size ${SIZE_KEYS.filter((k) => opts[k]?.trim()).map((k) => `${k}:${safeText(opts[k]!.trim(), 60)}`).join(' ')}`;
@@ -140,6 +140,7 @@ export const size: Command = {
         ],
       },
       { type: ApplicationCommandOptionType.String, name: 'accept', ...loc('size.accept'), max_length: 12 },
+      { type: ApplicationCommandOptionType.Boolean, name: 'textonly', ...loc('size.textonly') },
       { type: ApplicationCommandOptionType.Attachment, name: 'config', ...loc('size.config') },
     ],
   },

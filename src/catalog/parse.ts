@@ -54,6 +54,7 @@ export const OPTION_RULES: Record<string, { maxLength: number; int?: readonly [n
   budget: { maxLength: 8, int: [1, 64] },
   filter: { maxLength: 100 },
   config: { maxLength: 300 },
+  textonly: { maxLength: 8 },
 };
 export const DEFAULT_MAX_LENGTH = 100;
 
@@ -99,6 +100,14 @@ export function parsePositiveInt(field: string, input: string, max: number): Res
   const v = Number(s);
   if (v < 1 || v > max) return fail(field, `${field} must be from 1 to ${max} (got ${clip(input)})`, undefined, { code: 'int.range', params: { field, input: clip(input), max } });
   return ok(v);
+}
+
+/** textonly: "true" / "yes" / "on" / "1" and "false" / "no" / "off" / "0" (serve a vision-language model for text only). */
+export function parseTextOnly(input: string): Result<boolean> {
+  const t = input.trim().toLowerCase();
+  if (['true', 'yes', 'on', '1', 'y'].includes(t)) return ok(true);
+  if (['false', 'no', 'off', '0', 'n'].includes(t)) return ok(false);
+  return fail('textonly', `textonly "${clip(input)}" must be true or false`, ['textonly:true', 'textonly:false'], { code: 'textonly.format', params: { input: clip(input) } });
 }
 
 /** "0.9", ".9", "90%" -> 0.9. Plain decimals only (no 0x1, 1e0, Infinity); above 0 and at most 1. */
@@ -233,7 +242,7 @@ function kvAliases(id: string): string[] {
   return { bf16: ['auto', 'bfloat16'], fp16: ['f16', 'float16', 'half'], fp8: ['fp8_e4m3', 'fp8_e5m2', 'f8', 'float8'], q8_0: ['q8'], q4_0: ['q4'] }[id] ?? [];
 }
 
-export type SizeOptions = Partial<Record<'model' | 'gpu' | 'users' | 'context' | 'quant' | 'kv' | 'engine' | 'tp' | 'pp' | 'util' | 'avgcontext' | 'host' | 'tps' | 'ttft' | 'spec' | 'accept', string>>;
+export type SizeOptions = Partial<Record<'model' | 'gpu' | 'users' | 'context' | 'quant' | 'kv' | 'engine' | 'tp' | 'pp' | 'util' | 'avgcontext' | 'host' | 'tps' | 'ttft' | 'spec' | 'accept' | 'textonly', string>>;
 
 /** A model that is not a catalog entry: an attached config.json, or a Hub checkpoint (config + stored tensors). */
 export interface ModelInput {
@@ -432,6 +441,14 @@ export function buildRequest(opts: SizeOptions, cat: LoadedCatalogs, config?: Mo
   if (!specR.ok) return specR;
   const spec = specR.value;
 
+  // text only: no vision encoder loaded or profiled where the engine has a switch for it (vLLM --language-model-only)
+  let textOnly = false;
+  if (opts.textonly?.trim()) {
+    const r = parseTextOnly(opts.textonly);
+    if (!r.ok) return r;
+    textOnly = r.value;
+  }
+
   const source: ModelSource = config ? (config.source ?? { kind: 'attachment' }) : { kind: 'catalog' };
-  return ok({ model, gpu, gpuCount: g.count, users, contextTokens, quant, kvDtype, engine, tp, pp, util, host, targetTps, targetTtftSeconds, defaulted, source, ...(avgContextTokens ? { avgContextTokens } : {}), ...(spec ? { spec } : {}) });
+  return ok({ model, gpu, gpuCount: g.count, users, contextTokens, quant, kvDtype, engine, tp, pp, util, host, targetTps, targetTtftSeconds, defaulted, source, ...(avgContextTokens ? { avgContextTokens } : {}), ...(spec ? { spec } : {}), ...(textOnly ? { textOnly } : {}) });
 }

@@ -559,3 +559,8 @@ export function visionEncoder(vc: Cfg, tokensPerItem: number): VisionEncoder {
     tokensPerItem,
   };
 }
+
+/** The model carries a vision / audio tower (catalog extraParams, encoder shapes, or tensors the checkpoint stores). */
+export function hasVisionTower(a: Architecture): boolean {
+  return a.extraParams > 0 || a.encoder !== undefined || a.tensors.some((t) => t.kind === 'vision') || (a.stored?.tensors.some((t) => t.kind === 'vision') ?? false);
+}

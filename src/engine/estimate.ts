@@ -1,6 +1,6 @@
 // The engine's entry point: SizingRequest -> SizingReport. Pure: catalogs come in as data.
 import type { EngineCatalog } from '../catalog/schema.ts';
-import { parameterCounts } from './architecture.ts';
+import { hasVisionTower, parameterCounts } from './architecture.ts';
 import { storedSummary } from './stored.ts';
 import { storedFor } from './weights.ts';
 import { computeCapacity, type CapacityResult } from './capacity.ts';
@@ -87,6 +87,7 @@ function profileInput(req: SizingRequest, engines: EngineCatalog, opts: Estimate
     util: req.util,
     explain,
     ...(req.spec ? { spec: req.spec } : {}),
+    ...(req.textOnly ? { textOnly: true } : {}),
     overrides: opts.overrides,
   };
 }
@@ -315,6 +316,21 @@ function mythNotes(req: SizingRequest, kvPerToken: number, notes: Note[]): void 
   if (a.ropeScaling) notes.push({ code: 'kv.rope', params: { type: a.ropeScaling }, message: `RoPE scaling (${a.ropeScaling}) changes positions, not the KV bytes per token: memory grows only with the context you actually use.` });
 }
 
+/** What textonly:true changed for this engine and model (the engine module says whether and how it can). */
+function textOnlyNote(req: SizingRequest, engines: EngineCatalog): Note {
+  const profile = engineProfile(req.engine.id);
+  const engine = profile.label;
+  if (!hasVisionTower(req.model))
+    return { code: 'textonly.none', params: { model: req.model.name }, message: `textonly: ${req.model.name} has no vision or audio tower, so nothing changes.` };
+  if (profile.gguf)
+    return { code: 'textonly.gguf', params: { engine }, message: `textonly: ${engine} loads the vision projector only from a separate mmproj file (--mmproj); without it the model is text only, and the tower is not counted either way.` };
+  const t = profile.textOnly?.(req.engine.version, engines);
+  if (!t) return { code: 'textonly.unsupported', params: { engine }, message: `textonly: ${engine} has no switch to leave the vision tower out; it is loaded and counted.` };
+  return t.dropsWeights
+    ? { code: 'textonly.on', params: { engine, flag: t.flag, drops: 1 }, message: `Text only (${t.flag}): ${engine} neither loads the vision tower nor profiles the encoder at start-up; that memory goes to the KV cache, and requests with images are refused.` }
+    : { code: 'textonly.on', params: { engine, flag: t.flag, drops: 0 }, message: `Text only (${t.flag}): ${engine} does not profile the encoder at start-up, but this release still loads the vision tower.` };
+}
+
 /**
  * llama.cpp / Ollama keep running when VRAM runs out by leaving layers (weights and their KV) in host RAM
  * (-ngl N; Ollama picks N itself). How many repeating layers fit on the GPUs, and what stays behind.
@@ -442,6 +458,7 @@ export function estimate(req: SizingRequest, engines: EngineCatalog, opts: Estim
   if (d.kv) notes.push({ code: 'default.kv', params: { kv: req.kvDtype.id }, message: `KV cache dtype not given: ${req.kvDtype.id} (the engine's default).` });
   notes.push(...ev.notes);
   mythNotes(req, ev.kv.bytesPerTokenModel, notes);
+  if (req.textOnly) notes.push(textOnlyNote(req, engines));
   weightNote(req, counts.total, ev.weights.totalBytes, notes);
   storedNote(req, notes);
   const rope = ropeOverride(req);

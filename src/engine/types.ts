@@ -294,6 +294,8 @@ export interface SizingRequest {
   avgContextTokens?: number;
   /** Speculative decoding (MTP or an EAGLE-3 draft); absent = off. */
   spec?: SpecRequest;
+  /** Serve a vision-language model for text only (textonly:true): engines with a switch load and profile no encoder. */
+  textOnly?: boolean;
   defaulted: Partial<Record<'engine' | 'quant' | 'kv' | 'users' | 'context' | 'util' | 'tp' | 'host' | 'tps' | 'ttft', boolean>>;
 }
 

@@ -27,6 +27,8 @@ export interface WeightOptions {
   attentionTp?: number;
   /** Weights are stored as GGUF (llama.cpp / Ollama): norms F32, MXFP4 models are MXFP4_MOE, no vision tower (mmproj is separate). */
   gguf?: boolean;
+  /** The engine loads no vision / audio tower (vLLM --language-model-only). */
+  noVision?: boolean;
   /** Multiplier on routed-expert bytes from kernel padding (vLLM MXFP4 Marlin/Triton layouts). */
   expertPadFactor?: number;
   /** K = V layers (attention_k_eq_v) still get a V slot of K's shape (vLLM's QKVParallelLinear loads K into both). */
@@ -142,20 +144,20 @@ export function computeWeights(arch: Architecture, q: QuantFormat, o: WeightOpti
     // The checkpoint's own bytes, tensor by tensor (exact dtype, scales, zero points, padding included).
     for (const t of stored.tensors) {
       if (t.notLoaded) continue;
-      if (t.kind === 'vision' && o.gguf) continue;
+      if (t.kind === 'vision' && (o.gguf || o.noVision)) continue;
       const bytes = t.bytes * (t.kind === 'routedExperts' ? pad : 1);
       place(t, bytes, bytes / arch.vocab);
       vSlot(t, bytes, bytes / arch.vocab);
     }
     if (explain) {
       for (const kind of Object.keys(byKind) as TensorKind[]) {
-        const raw = stored.tensors.filter((t) => t.kind === kind && !t.notLoaded && !(t.kind === 'vision' && o.gguf)).reduce((a, t) => a + t.bytes, 0);
+        const raw = stored.tensors.filter((t) => t.kind === kind && !t.notLoaded && !(t.kind === 'vision' && (o.gguf || o.noVision))).reduce((a, t) => a + t.bytes, 0);
         F.storedBytes.eval({ storedBytes: raw, padFactor: kind === 'routedExperts' ? pad : 1 }, steps, `weights: ${kind}`);
       }
     }
   } else {
     for (const t of arch.tensors) {
-      if (t.kind === 'vision' && o.gguf) continue;
+      if (t.kind === 'vision' && (o.gguf || o.noVision)) continue;
       let bits: number;
       if (t.ckptBits !== undefined && q.id === arch.nativeQuant && !o.gguf) bits = t.ckptBits || o.dtypeBits; // an official release's own per-module layout
       else if (gguf || (o.gguf && q.id === 'mxfp4')) bits = bitsFor(t, q, arch, o.dtypeBits, o.gguf);

@@ -33,6 +33,7 @@ const ZH: Record<string, (p: P) => string> = {
   'int.format': (p) => `${p.field}“${p.input}”必须是 1 到 ${p.max} 的整数`,
   'int.range': (p) => `${p.field} 必须在 1 到 ${p.max} 之间（收到 ${p.input}）`,
   'util.format': (p) => `util“${p.input}”必须是 0.9 这样的比例或 90% 这样的百分比`,
+  'textonly.format': (p) => `textonly“${p.input}”必须是 true 或 false`,
   'util.range': (p) => `util ${p.input} 必须大于 0 且不超过 1（GPU 显存的比例）`,
   'engine.versionedVllmOnly': (p) => `只有 vLLM 有分版本的规则（如 vllm@0.19）；请直接用“${p.id}”`,
   'engine.versionFormat': (p) => `“${p.input}”不是 0.19 这样的 vLLM 版本号`,

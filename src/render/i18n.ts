@@ -258,6 +258,13 @@ const zhNotes: Record<string, (p: P) => string> = {
     (p.inBudget ? `CUDA graph ${p.graphs} 计入预算。` : `CUDA graph（约 ${p.graphs}）在 KV 池之后捕获，占用预算外的余量。`),
   'engine.vllm.encoder': (p) =>
     `vLLM 启动时还会剖析视觉编码器：${p.items} 张 ${p.tokens} token 的假图片（编码器预算 ${p.budget} tokens）；其输出（${p.cache}）在语言模型那一遍中一直缓存，编码器本身峰值 ${p.encoder}，使剖析峰值增加 ${p.added}。--limit-mm-per-prompt '{"image":0,"video":0}'（纯文本）可跳过。`,
+  'textonly.none': (p) => `textonly：${p.model} 没有视觉或音频塔，结果不变。`,
+  'textonly.gguf': (p) => `textonly：${p.engine} 只从单独的 mmproj 文件（--mmproj）加载视觉投影器；不加载它时模型就是纯文本，视觉塔在两种情况下都不计入。`,
+  'textonly.unsupported': (p) => `textonly：${p.engine} 没有不加载视觉塔的开关；视觉塔照常加载并计入。`,
+  'textonly.on': (p) =>
+    p.drops
+      ? `纯文本（${p.flag}）：${p.engine} 既不加载视觉塔，也不在启动时剖析编码器；省下的显存留给 KV 缓存，带图片的请求会被拒绝。`
+      : `纯文本（${p.flag}）：${p.engine} 启动时不剖析编码器，但这个版本仍会加载视觉塔。`,
   'engine.sglang': (p) => `SGLang 规则：启动后可用显存 ${p.free} 的 mem_fraction_static ${p.fraction} 用于权重和 KV 池；其余留给激活、CUDA graph 和请求表。`,
   'engine.llamacpp': (p) => `llama.cpp 规则：启动时为 ${p.slots} 个槽位各分配 ${p.cells} 个 KV 单元（n_ctx ${p.nCtx}，按 256 对齐）；FlashAttention ${p.fa === 'on' ? '开启' : p.fa === 'off' ? '关闭' : p.fa}，n_ubatch ${p.ubatch}；词嵌入留在主机内存。`,
   'engine.ollama': (p) => `Ollama 规则：启动时为 ${p.slots} 个并行请求各分配 ${p.cells} 个 KV 单元（num_ctx × OLLAMA_NUM_PARALLEL，按 256 对齐）；FlashAttention ${p.fa === 'on' ? '开启' : p.fa === 'off' ? '关闭' : p.fa}；词嵌入留在主机内存。`,

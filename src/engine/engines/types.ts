@@ -23,6 +23,8 @@ export interface ProfileInput {
   explain: boolean;
   /** Speculative decoding: the draft's weights and KV are added to the last stage. */
   spec?: SpecRequest;
+  /** Text only (textonly:true): vLLM --language-model-only loads no vision tower and profiles no encoder. */
+  textOnly?: boolean;
   /** Calibration / advanced: override vLLM batch defaults or llama.cpp settings. */
   overrides?: {
     maxNumBatchedTokens?: number;
@@ -189,6 +191,8 @@ export interface EngineProfile {
   kvRules?: KvRules;
   /** Speculative decoding the engine runs and the estimate sizes (its launch adds the flags): MTP layers, EAGLE-3 draft heads. */
   speculative?: Array<'mtp' | 'eagle3'>;
+  /** Its switch to serve a vision-language model for text only (textonly:true), per release; absent = none. */
+  textOnly?: (engineVersion: string | undefined, engines: EngineCatalog) => { flag: string; dropsWeights: boolean };
   /** Constants on other backends where they differ (llama.cpp on Metal). */
   speedOn?: Partial<Record<Backend, SpeedConstants>>;
   /** Does this engine run `quant` on `gpu`? (the format x engine x hardware matrix) */

@@ -7,6 +7,7 @@ import type { KvSpec } from '../kv.ts';
 import type { Step } from '../formulas.ts';
 import { vllmCudaGraphs, vllmNonTorch } from '../overhead.ts';
 import type { Gpu, QuantFormat, VisionEncoder } from '../types.ts';
+import { hasVisionTower } from '../architecture.ts';
 import type { Note } from '../report.ts';
 import { caveat, ggufCaveat, fmtGiB, hasFp8, isAmd, isApple, isAscend, isNvidia, isSm80Plus, no, OK, pagedWindowRule, GPU_KV } from './common.ts';
 import type { EngineProfile, Launch, LaunchInput, ProfileInput, Support, SpeedConstants } from './types.ts';
@@ -121,6 +122,18 @@ export function vllmEncoderProfile(enc: VisionEncoder, N: number, tp: number, d:
   };
 }
 
+/**
+ * vLLM's text-only switch for a vision-language model. --language-model-only (documented in 0.19.1 deployments and the
+ * multimodal docs: "prevents loading multimodal modules, freeing up GPU memory for KV cache") loads no encoder and
+ * profiles none. Before it, --limit-mm-per-prompt with every modality at 0 (vllm-project/vllm#22299, Aug 2025) made the
+ * encoder budget 0, so profile_run skips the encoder, but the tower is still loaded.
+ */
+export function vllmTextOnly(version: string): { flag: string; dropsWeights: boolean } {
+  return cmpVersion(version, '0.19') >= 0
+    ? { flag: '--language-model-only', dropsWeights: true }
+    : { flag: `--limit-mm-per-prompt '{"image":0,"video":0}'`, dropsWeights: false };
+}
+
 /** MXFP4 MoE kernels pad expert shapes: Triton on SM90-SM100 (Hopper, datacenter Blackwell), Marlin elsewhere. */
 function mxfp4Triton(rel: VllmRelease, gpu: Gpu): boolean {
   return rel.mxfp4Backend === 'triton' && (gpu.arch === 'hopper' || (gpu.arch === 'blackwell' && gpu.category === 'datacenter'));
@@ -187,6 +200,7 @@ export function vllmLaunch(l: LaunchInput): Launch {
   const rope = ropeOverrideJson(l);
   const kvFlag = req.kvDtype.id === 'fp8' ? 'fp8' : req.kvDtype.id === 'fp32' ? 'float32' : undefined;
   const dtype = dtypeOverride(l);
+  const textOnly = req.textOnly && hasVisionTower(model) ? vllmTextOnly(req.engine.version ?? String(release)) : undefined;
   const command = shell(`vllm serve ${target}`, [
     quant.family === 'gguf' && `--tokenizer ${repo}`,
     // A checkpoint read from the Hub: pin the commit Headroom read.
@@ -204,7 +218,14 @@ export function vllmLaunch(l: LaunchInput): Launch {
     quantFlag && `--quantization ${quantFlag}`,
     rope && `--hf-overrides '${rope}'`,
     ev.spec && `--speculative-config '${vllmSpeculativeConfig(ev.spec)}'`,
+    textOnly && textOnly.flag,
   ]);
+  if (textOnly)
+    notes.push(
+      textOnly.dropsWeights
+        ? `${textOnly.flag}: text only; the vision tower is neither loaded nor profiled and image requests are refused.`
+        : `${textOnly.flag}: text only; the encoder is not profiled, but this release still loads the vision tower (--language-model-only, which skips it, came later).`,
+    );
   if (ev.spec)
     notes.push(
       ev.spec.method === 'mtp'
@@ -259,6 +280,7 @@ export const vllm: EngineProfile = {
       // Gemma 4 K = V global layers: QKVParallelLinear still allocates the V slot and loads K into it (gemma4.py).
       // Other K = V designs (DeepSeek-V4's shared vector) have their own modules: the rule is Gemma 4's only.
       kEqVSlot: arch.modelType === 'gemma4',
+      noVision: !!inp.textOnly && vllmTextOnly(inp.engineVersion ?? rel.version).dropsWeights,
       embeddingOnHost: false,
       expertsOnHost: false,
       gguf: false,
@@ -283,7 +305,7 @@ export const vllm: EngineProfile = {
       stageActivation.push(st === pp - 1 ? act.last : act.other);
       stageOverhead.push(nonTorch + (rel.cudaGraphsInBudget ? graphs : 0));
     }
-    const mm = arch.encoder ? vllmEncoderProfile(arch.encoder, batch.maxNumBatchedTokens, tp, d, stageActivation[0], s) : undefined;
+    const mm = arch.encoder && !inp.textOnly ? vllmEncoderProfile(arch.encoder, batch.maxNumBatchedTokens, tp, d, stageActivation[0], s) : undefined;
     if (mm) stageActivation[0] = mm.peak;
     const base = arch.mla ? engines.vllm.mlaBlockSize : engines.vllm.blockSize;
     const blockSize = arch.linear ? vllmHybridBlockSize(kv, base, s) : base;
@@ -323,4 +345,5 @@ export const vllm: EngineProfile = {
   launch: vllmLaunch,
   // vLLM --speculative-config method mtp / eagle3; SGLang --speculative-algorithm EAGLE (MTP through the NextN layer) / EAGLE3.
   speculative: ['mtp', 'eagle3'],
+  textOnly: (version, engines) => vllmTextOnly(version ?? resolveVllmRelease(engines.vllm).version),
 };

@@ -117,7 +117,7 @@ export function vllmEncoderProfile(enc: VisionEncoder, N: number, tp: number, d:
     note: {
       code: 'engine.vllm.encoder',
       params: { items, tokens: enc.tokensPerItem, budget, cache: fmtGiB(cache), encoder: fmtGiB(encoderPeak), added: fmtGiB(peak - lmPeak) },
-      message: `vLLM also profiles the vision encoder at start-up: ${items} dummy image${items === 1 ? '' : 's'} of ${enc.tokensPerItem.toLocaleString('en-US')} tokens (encoder budget ${budget.toLocaleString('en-US')} tokens); its outputs (${fmtGiB(cache)}) stay cached through the language-model pass and the encoder pass itself peaks at ${fmtGiB(encoderPeak)}, adding ${fmtGiB(peak - lmPeak)} to the profiling peak. --limit-mm-per-prompt '{"image":0,"video":0}' (text only) skips it.`,
+      message: `vLLM also profiles the vision encoder at start-up: ${items} dummy image${items === 1 ? '' : 's'} of ${enc.tokensPerItem.toLocaleString('en-US')} tokens (encoder budget ${budget.toLocaleString('en-US')} tokens); its outputs (${fmtGiB(cache)}) stay cached through the language-model pass and the encoder pass itself peaks at ${fmtGiB(encoderPeak)}, adding ${fmtGiB(peak - lmPeak)} to the profiling peak. textonly:true (vLLM --language-model-only) skips it and the tower's weights.`,
     },
   };
 }

@@ -257,7 +257,7 @@ const zhNotes: Record<string, (p: P) => string> = {
     `vLLM ${p.version} 规则：预算 = ${p.util} × 可见显存 ${p.total}；按 max_num_batched_tokens=${p.tokens}、max_num_seqs=${p.seqs} 做显存剖析；非 torch 显存 ${p.nonTorch}；` +
     (p.inBudget ? `CUDA graph ${p.graphs} 计入预算。` : `CUDA graph（约 ${p.graphs}）在 KV 池之后捕获，占用预算外的余量。`),
   'engine.vllm.encoder': (p) =>
-    `vLLM 启动时还会剖析视觉编码器：${p.items} 张 ${p.tokens} token 的假图片（编码器预算 ${p.budget} tokens）；其输出（${p.cache}）在语言模型那一遍中一直缓存，编码器本身峰值 ${p.encoder}，使剖析峰值增加 ${p.added}。textonly:true（vLLM --language-model-only）可跳过它并省掉视觉塔权重。`,
+    `vLLM 启动时还会剖析视觉编码器：${p.items} 张 ${p.tokens} token 的假图片（编码器预算 ${p.budget} tokens）；其输出（${p.cache}）在语言模型那一遍中一直缓存，编码器本身峰值 ${p.encoder}，使剖析峰值增加 ${p.added}。\`textonly:true\`（vLLM --language-model-only）可跳过它并省掉视觉塔权重。`,
   'textonly.none': (p) => `textonly：${p.model} 没有视觉或音频塔，结果不变。`,
   'textonly.gguf': (p) => `textonly：${p.engine} 只从单独的 mmproj 文件（--mmproj）加载视觉投影器；不加载它时模型就是纯文本，视觉塔在两种情况下都不计入。`,
   'textonly.unsupported': (p) => `textonly：${p.engine} 没有不加载视觉塔的开关；视觉塔照常加载并计入。`,

@@ -91,9 +91,12 @@ export interface InsteadOption {
 
 export function insteadLines(instead: InsteadOption[], locale: Locale): string[] {
   const s = t(locale);
-  return instead.map((o) =>
-    s.insteadLine(String(o.count), o.gpuName, layoutShape(o.report.layout.tp, o.report.layout.pp, o.report.layout.replicas), int(o.report.capacity.maxUsers, locale), rate(o.report.performance.decodeTokensPerSecondPerUser)),
-  );
+  return instead.map((o) => {
+    const c = o.report.capacity;
+    const line = s.insteadLine(String(o.count), o.gpuName, layoutShape(o.report.layout.tp, o.report.layout.pp, o.report.layout.replicas), int(c.maxUsers, locale), rate(o.report.performance.decodeTokensPerSecondPerUser));
+    // More of the user's own GPU is offered even below the speed target: say so rather than let "fits" imply it.
+    return c.maxUsersAtTarget < o.report.request.users ? line + s.insteadSlow(rate(c.targetTokensPerSecond), int(c.maxUsersAtTarget, locale)) : line;
+  });
 }
 
 /** The copyable launch block: the command that makes the estimate true, then its notes as shell comments. */

@@ -3,8 +3,9 @@ import { answerSize } from '../../commands/size.ts';
 import { ENGINES } from '../../src/engine/engines/index.ts';
 import { estimate } from '../../src/engine/estimate.ts';
 import { embedLength, LIMITS, sizeEmbed } from '../../src/render/embed.ts';
-import { renderText, verdict } from '../../src/render/text.ts';
-import { cat, size } from '../helpers/req.ts';
+import { insteadLines, renderText, verdict } from '../../src/render/text.ts';
+import { fitInstead } from '../../commands/size-actions.ts';
+import { cat, request, size } from '../helpers/req.ts';
 import { FakeDiscord } from '../fake-discord/index.ts';
 
 describe('embed stays inside Discord limits', () => {
@@ -52,6 +53,22 @@ describe('answers people read', () => {
     const t = renderText(r);
     for (const s of ['Weights', 'KV cache (20 × 4k)', 'Activations', 'Runtime overhead', 'users at 4k context', 'Layout:', 'GQA']) expect(t).toContain(s);
     expect(verdict(r)).toBe('fits');
+  });
+
+  it('a would-fit-instead option below the speed target says so, with the users that reach it', () => {
+    // 8x A10 cannot hold 200 users at 8k; more A10s fit in memory but serve each user under the 20 tok/s default.
+    const req = request({ model: 'qwen3-32b', gpu: 'a10x8', users: '200', context: '8k' });
+    const instead = fitInstead(req, cat);
+    const slow = instead.filter((o) => o.report.capacity.maxUsersAtTarget < o.report.request.users);
+    const quick = instead.filter((o) => o.report.capacity.maxUsersAtTarget >= o.report.request.users);
+    expect(slow.length).toBeGreaterThan(0);
+    const en = insteadLines(slow, 'en');
+    const zh = insteadLines(slow, 'zh-CN');
+    slow.forEach((o, i) => {
+      expect(en[i]).toContain(`below ${o.report.capacity.targetTokensPerSecond.toFixed(1)} tok/s; ${o.report.capacity.maxUsersAtTarget} users reach it`);
+      expect(zh[i]).toContain(`低于 ${o.report.capacity.targetTokensPerSecond.toFixed(1)} tok/s`);
+    });
+    for (const l of insteadLines(quick, 'en')) expect(l).not.toContain('below');
   });
 
   it('Chinese reply has the same numbers', async () => {

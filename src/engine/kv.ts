@@ -96,15 +96,15 @@ export function kvSpec(arch: Architecture, kvBytes: number, tp: number, explain:
   let fullBytes = 0;
   let windowBytes = 0;
   for (const L of arch.layerSpecs) {
-    const base = { layer: L.index, kind: L.attention, stateBytes: 0, stateElems: 0 };
     if (L.attention === 'linear') {
-      layers.push({ ...base, bytesPerToken: 0, stateBytes: stateRank.bytes, stateElems: stateRank.elems });
+      layers.push({ layer: L.index, kind: L.attention, bytesPerToken: 0, stateBytes: stateRank.bytes, stateElems: stateRank.elems });
       continue;
     }
     if (L.attention === 'none' || L.kvShared) {
-      layers.push({ ...base, kind: 'none', bytesPerToken: 0 });
+      layers.push({ layer: L.index, kind: 'none', stateBytes: 0, stateElems: 0, bytesPerToken: 0 });
       continue;
     }
+    const base = { layer: L.index, kind: L.attention, stateBytes: 0, stateElems: 0 };
     if (L.compressRatio !== undefined && arch.compressed) {
       // DeepSeek-V4: one shared 512-wide KV vector per token over the sliding window, plus (ratio > 0) one compressed
       // entry per `ratio` tokens for the whole context (and the indexer's compressed key on ratio-4 layers).

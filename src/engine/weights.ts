@@ -94,13 +94,21 @@ function tpShare(t: Pick<TensorGroup, 'kind' | 'part'>, arch: Architecture, tp: 
 
 export function computeWeights(arch: Architecture, q: QuantFormat, o: WeightOptions, explain: boolean): WeightsResult {
   const steps: Step[] = [];
-  const byKind: Partial<Record<TensorKind, number>> = {};
+  // Sums live in Float64Arrays: adding a fraction to an object field or a captured variable boxes a new number each
+  // time, and one estimate adds a few thousand tensors (allocation, then GC pauses in the estimate's p99).
+  const kinds: TensorKind[] = [];
+  const kindBytes = new Float64Array(32);
+  const kindIndex = (k: TensorKind) => {
+    let i = kinds.indexOf(k);
+    if (i < 0) i = kinds.push(k) - 1;
+    return i;
+  };
   const paramsByKind: Partial<Record<TensorKind, number>> = {};
   const stageLayers = splitLayers(arch.layers, o.pp);
   const stageOf = new Int32Array(arch.layers);
   stageLayers.forEach((ls, s) => ls.forEach((l) => (stageOf[l] = s)));
-  const perStage = new Array(o.pp).fill(0) as number[];
-  let expertBytes = 0;
+  const stageBytes = new Float64Array(o.pp);
+  const expert = new Float64Array(1);
   const gguf = isGguf(q.id);
   // Outside GGUF the bits depend only on the tensor kind: look each kind up once.
   const kindBits = new Map<TensorKind, number>();
@@ -109,29 +117,29 @@ export function computeWeights(arch: Architecture, q: QuantFormat, o: WeightOpti
   // Where one tensor's bytes go: its layer's stage (TP share), embeddings / lm_head sharded over the padded vocab,
   // the vision tower on the first stage, the final norm on the last.
   const place = (t: Pick<TensorGroup, 'kind' | 'part' | 'layer'>, bytes: number, bytesPerVocabRow: number) => {
-    byKind[t.kind] = (byKind[t.kind] ?? 0) + bytes;
+    kindBytes[kindIndex(t.kind)] += bytes;
     if (t.kind === 'routedExperts') {
-      expertBytes += bytes;
+      expert[0] += bytes;
       if (o.expertsOnHost) return;
     }
     if (t.layer !== undefined) {
       const tpFor = t.kind === 'attention' && o.attentionTp ? o.attentionTp : o.tp;
-      perStage[o.pp === 1 ? 0 : stageOf[t.layer]] += tpFor === 1 ? bytes : bytes * tpShare(t, arch, tpFor);
+      stageBytes[o.pp === 1 ? 0 : stageOf[t.layer]] += tpFor === 1 ? bytes : bytes * tpShare(t, arch, tpFor);
     } else if (t.kind === 'embedding' || t.kind === 'lmHead') {
       if (t.kind === 'embedding' && o.embeddingOnHost) {
         // llama.cpp keeps token_embd on the host; a tied model gets a duplicated output tensor on the last GPU.
-        if (arch.tiedEmbeddings) perStage[o.pp - 1] += bytes;
+        if (arch.tiedEmbeddings) stageBytes[o.pp - 1] += bytes;
         return;
       }
       const padded = Math.ceil(arch.vocab / o.vocabPad) * o.vocabPad;
       const shard = (padded / (o.attentionTp ?? o.tp)) * bytesPerVocabRow;
       if (t.kind === 'embedding') {
-        perStage[0] += shard;
+        stageBytes[0] += shard;
         // Tied embeddings: the last stage builds its own lm_head copy.
-        if (arch.tiedEmbeddings && o.pp > 1) perStage[o.pp - 1] += shard;
-      } else perStage[o.pp - 1] += shard;
-    } else if (t.kind === 'vision') perStage[0] += o.tp === 1 ? bytes : bytes * tpShare(t, arch, o.tp);
-    else perStage[o.pp - 1] += bytes; // final norm
+        if (arch.tiedEmbeddings && o.pp > 1) stageBytes[o.pp - 1] += shard;
+      } else stageBytes[o.pp - 1] += shard;
+    } else if (t.kind === 'vision') stageBytes[0] += o.tp === 1 ? bytes : bytes * tpShare(t, arch, o.tp);
+    else stageBytes[o.pp - 1] += bytes; // final norm
   };
 
   // vLLM allocates a V slot of K's shape in K = V layers and loads K into it: the same bytes again, as attention.
@@ -150,7 +158,7 @@ export function computeWeights(arch: Architecture, q: QuantFormat, o: WeightOpti
       vSlot(t, bytes, bytes / arch.vocab);
     }
     if (explain) {
-      for (const kind of Object.keys(byKind) as TensorKind[]) {
+      for (const kind of kinds) {
         const raw = stored.tensors.filter((t) => t.kind === kind && !t.notLoaded && !(t.kind === 'vision' && (o.gguf || o.noVision))).reduce((a, t) => a + t.bytes, 0);
         F.storedBytes.eval({ storedBytes: raw, padFactor: kind === 'routedExperts' ? pad : 1 }, steps, `weights: ${kind}`);
       }
@@ -176,16 +184,20 @@ export function computeWeights(arch: Architecture, q: QuantFormat, o: WeightOpti
       vSlot(t, bytes, row);
     }
   }
-  for (let s = 0; s < o.pp; s++) perStage[s] += o.ropeCacheBytes;
+  for (let s = 0; s < o.pp; s++) stageBytes[s] += o.ropeCacheBytes;
   if (o.gguf && arch.ropeScaling === 'llama3' && !stored) {
     // GGUF stores Llama-3 RoPE frequency factors as one F32 tensor rope_freqs[rotary_dim / 2].
     const b = (arch.rotaryDim / 2) * 4;
-    byKind.norm = (byKind.norm ?? 0) + b;
-    perStage[o.pp - 1] += b;
+    kindBytes[kindIndex('norm')] += b;
+    stageBytes[o.pp - 1] += b;
   }
 
+  const byKind: Partial<Record<TensorKind, number>> = {};
+  kinds.forEach((k, i) => (byKind[k] = kindBytes[i]));
+  const perStage = Array.from(stageBytes);
+  const expertBytes = expert[0];
   if (explain && !stored) {
-    for (const kind of Object.keys(byKind) as TensorKind[]) {
+    for (const kind of kinds) {
       const params = paramsByKind[kind] ?? 0;
       const bits = ((byKind[kind] ?? 0) * 8) / Math.max(1, params);
       F.tensorBytes.eval({ params, bits }, steps, `weights: ${kind}`);

@@ -1,6 +1,5 @@
 // Issue 8: the HTTP interactions endpoint against hostile requests, one case at a time, each followed by a
 // PING that must be answered in under 100 ms (one bad request never stalls anyone else).
-import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { APIInteraction } from 'discord-api-types/v10';
@@ -9,7 +8,7 @@ import type { Command } from '../../commands/types.ts';
 import { hasLiveMention } from '../../src/catalog/user-text.ts';
 import { SeenIds, startHttp, timestampFresh, type HttpBot } from '../../src/discord/http.ts';
 import { FakeDiscord } from '../fake-discord/index.ts';
-import { capturedLogger, keyPair, nowS, signedHeaders, type LogLine } from '../helpers/signed.ts';
+import { capturedLogger, keyPair, nowS, sendHugeChunkedBody, signedHeaders, type LogLine } from '../helpers/signed.ts';
 
 const signed = signedHeaders;
 const visible = (m: { content?: string; embeds?: { title?: string; description?: string }[] } | undefined) =>
@@ -241,34 +240,8 @@ describe('e2e: HTTP endpoint under hostile requests', () => {
     });
 
     it('a 10 MB chunked body with no content-length gets 413, not a reset: the client reads the 413 and finishes sending', async () => {
-      const outcome = await new Promise<string>((resolve) => {
-        let status = '';
-        let sent = false;
-        const settle = () => status && sent && resolve(status);
-        const req = httpRequest({ host: '127.0.0.1', port: bot.port, method: 'POST', path: '/', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-          res.resume();
-          status = String(res.statusCode);
-          settle();
-        });
-        // A reset while the client still sends (the server closing on it) is the failure, even after a 413.
-        req.on('error', (e: NodeJS.ErrnoException) => resolve(`${status} then ${e.code ?? e.message}`));
-        req.on('finish', () => {
-          sent = true;
-          settle();
-        });
-        const stalled = setTimeout(() => resolve(`${status || 'no status'}; could not finish sending`), 8000);
-        stalled.unref();
-        const chunk = Buffer.alloc(64 * 1024, 0x20);
-        let n = 0;
-        const write = () => {
-          while (n < 10 * 1024 * 1024) {
-            n += chunk.length;
-            if (!req.write(chunk)) return void req.once('drain', write);
-          }
-          req.end();
-        };
-        write();
-      });
+      // A reset while the client still sends (the server closing on it) is the failure, even after a 413.
+      const outcome = await sendHugeChunkedBody(bot.port);
       expect(outcome).toBe('413');
     });
 

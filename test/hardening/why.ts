@@ -12,7 +12,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -20,7 +19,7 @@ import type { APIInteraction } from 'discord-api-types/v10';
 import { hasLiveMention } from '../../src/catalog/user-text.ts';
 import { FakeDiscord } from '../fake-discord/index.ts';
 import { runBurst } from '../helpers/burst.ts';
-import { keyPair, nowS, rawRequest, signedHeaders, type KeyPair } from '../helpers/signed.ts';
+import { keyPair, nowS, rawRequest, sendHugeChunkedBody, signedHeaders, type KeyPair } from '../helpers/signed.ts';
 
 const args = process.argv.slice(2);
 const here = fileURLToPath(new URL('../..', import.meta.url));
@@ -298,32 +297,7 @@ bullet('B8', 'a 10 MB chunked body resets the connection; every attachment failu
     name: '10 MB chunked body, no content-length',
     run: async ({ bot }) => {
       // The client sends all 10 MB: it must read a 413 and finish sending without its connection being reset.
-      const s = await new Promise<string>((res) => {
-        let got = '';
-        let sent = false;
-        const settle = () => got && sent && res(got);
-        const req = httpRequest({ host: '127.0.0.1', port: bot.port, method: 'POST', path: '/', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (r) => {
-          r.resume();
-          got = String(r.statusCode);
-          settle();
-        });
-        req.on('error', (e: NodeJS.ErrnoException) => res(`${got ? `${got} then ` : ''}${e.code ?? e.message}`));
-        setTimeout(() => res(`${got || 'no status'}; the client could not finish sending within 8 s`), 8000);
-        req.on('finish', () => {
-          sent = true;
-          settle();
-        });
-        const chunk = Buffer.alloc(64 * 1024, 0x20);
-        let n = 0;
-        const write = () => {
-          while (n < 10 * 1024 * 1024) {
-            n += chunk.length;
-            if (!req.write(chunk)) return void req.once('drain', write);
-          }
-          req.end();
-        };
-        write();
-      });
+      const s = await sendHugeChunkedBody(bot.port);
       return { pass: s === '413', detail: s };
     },
   },

@@ -83,3 +83,36 @@ export function capturedLogger(level = 'debug'): { log: Logger; lines: LogLine[]
   });
   return { log: pino({ level }, stream), lines };
 }
+
+/**
+ * POST a 10 MB chunked body (no content-length) and say what happened: the status alone when the client read it and
+ * finished sending; "<status> then <error>" when the connection was reset while it still sent.
+ */
+export function sendHugeChunkedBody(port: number, giveUpMs = 8000): Promise<string> {
+  return new Promise<string>((resolve) => {
+    let status = '';
+    let sent = false;
+    const settle = () => status && sent && resolve(status);
+    const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+      res.resume();
+      status = String(res.statusCode);
+      settle();
+    });
+    req.on('error', (e: NodeJS.ErrnoException) => resolve(`${status ? `${status} then ` : ''}${e.code ?? e.message}`));
+    req.on('finish', () => {
+      sent = true;
+      settle();
+    });
+    setTimeout(() => resolve(`${status || 'no status'}; the client could not finish sending within ${giveUpMs / 1000} s`), giveUpMs).unref();
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let n = 0;
+    const write = () => {
+      while (n < 10 * 1024 * 1024) {
+        n += chunk.length;
+        if (!req.write(chunk)) return void req.once('drain', write);
+      }
+      req.end();
+    };
+    write();
+  });
+}

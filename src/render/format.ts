@@ -1,5 +1,6 @@
 // Number formatting people read: GiB with 1–2 decimals, "≈", thousands separators, k-tokens.
 import { isZh, type Locale } from '../../commands/types.ts';
+import { eastAsianWidth } from 'get-east-asian-width';
 
 const GiB = 2 ** 30;
 
@@ -58,25 +59,9 @@ export function sig(x: number): string {
   return String(+x.toPrecision(6));
 }
 
-/** East Asian wide and full-width characters take two columns in a monospace font (UAX #11, W and F). */
+/** East Asian wide and full-width characters take two columns in a monospace font (UAX #11 W and F, from the Unicode data). */
 export function isWide(ch: string): boolean {
-  const c = ch.codePointAt(0)!;
-  return (
-    (c >= 0x1100 && c <= 0x115f) ||
-    (c >= 0x2e80 && c <= 0x303e) ||
-    (c >= 0x3041 && c <= 0x33ff) ||
-    (c >= 0x3400 && c <= 0x4dbf) ||
-    (c >= 0x4e00 && c <= 0x9fff) ||
-    (c >= 0xa000 && c <= 0xa4cf) ||
-    (c >= 0xac00 && c <= 0xd7a3) ||
-    (c >= 0xf900 && c <= 0xfaff) ||
-    (c >= 0xfe30 && c <= 0xfe4f) ||
-    (c >= 0xff00 && c <= 0xff60) ||
-    (c >= 0xffe0 && c <= 0xffe6) ||
-    (c >= 0x1f300 && c <= 0x1f64f) ||
-    (c >= 0x1f900 && c <= 0x1f9ff) ||
-    (c >= 0x20000 && c <= 0x3fffd)
-  );
+  return eastAsianWidth(ch.codePointAt(0)!) === 2;
 }
 
 /** Columns a string takes in a monospace font (CJK = 2). */

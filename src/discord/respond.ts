@@ -275,6 +275,15 @@ export interface WebhookApi {
 export type ReplyMode = 'new' | 'update';
 
 /** Sends the answer to one interaction, once, by the right route. */
+/**
+ * A message body for an edit (type 7 update, or PATCH of the original): ephemerality cannot change on edit, so
+ * every flag but components v2 is dropped; a components-v2 layout must say so on the edit that brings it.
+ */
+function editBody<B extends { flags?: number }>(body: B): Omit<B, 'flags'> | (Omit<B, 'flags'> & { flags: number }) {
+  const { flags, ...rest } = body;
+  return flags && flags & IS_COMPONENTS_V2 ? { ...rest, flags: IS_COMPONENTS_V2 } : rest;
+}
+
 export class InteractionResponder {
   private state: 'fresh' | 'deferring' | 'deferred' | 'replied' = 'fresh';
   private deferPromise?: Promise<void>;
@@ -322,9 +331,7 @@ export class InteractionResponder {
     if (this.state === 'fresh') {
       this.state = 'replied';
       if (this.mode === 'update' && !reply.ephemeral) {
-        const { flags, ...rest } = msg.body;
-        const data = flags && flags & IS_COMPONENTS_V2 ? { ...rest, flags: IS_COMPONENTS_V2 } : rest;
-        await this.initial({ type: 7, data }, msg.files);
+        await this.initial({ type: 7, data: editBody(msg.body) }, msg.files);
       } else await this.initial({ type: 4, data: msg.body }, msg.files);
       return;
     }
@@ -349,10 +356,7 @@ export class InteractionResponder {
       await this.webhook.followUp(this.interaction.application_id, this.interaction.token, msg.body, msg.files);
       return;
     }
-    // Ephemerality cannot change on edit; a components-v2 layout must say so on the edit that brings it.
-    const { flags, ...rest } = msg.body;
-    const edit = flags && flags & IS_COMPONENTS_V2 ? { ...rest, flags: IS_COMPONENTS_V2 } : rest;
-    await this.webhook.editOriginal(this.interaction.application_id, this.interaction.token, edit, msg.files);
+    await this.webhook.editOriginal(this.interaction.application_id, this.interaction.token, editBody(msg.body), msg.files);
   }
 
   async autocomplete(choices: AutocompleteChoice[]): Promise<void> {

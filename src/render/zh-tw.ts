@@ -94,9 +94,10 @@ export function localizeChoices(choices: AutocompleteChoice[], locale: Locale): 
   return choices.map((c) => ({ ...c, name: toTraditional(c.name) }));
 }
 
-/** zh-CN text with its zh-TW form, for Discord's *_localizations maps. zh-TW is converted only when read. */
+/** zh-CN text with its zh-TW form, for Discord's *_localizations maps. zh-TW is converted when first read, once. */
 export function zhLocalizations(zhCN: string): Record<string, string> {
   const out: Record<string, string> = { 'zh-CN': zhCN };
-  Object.defineProperty(out, 'zh-TW', { enumerable: true, get: () => toTraditional(zhCN) });
+  let zhTW: string | undefined;
+  Object.defineProperty(out, 'zh-TW', { enumerable: true, get: () => (zhTW ??= toTraditional(zhCN)) });
   return out;
 }

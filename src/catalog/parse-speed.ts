@@ -3,10 +3,8 @@
 import type { Host } from '../engine/types.ts';
 import type { LoadedCatalogs } from './load.ts';
 import type { Result } from './parse.ts';
+import { clip, fail, ok } from './result.ts';
 
-const clip = (s: string, n = 40) => (s.length > n ? `${s.slice(0, n)}…` : s);
-const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-const fail = (field: string, message: string, didYouMean?: string[]): Result<never> => ({ ok: false, error: { field, message, didYouMean } });
 
 /** "20", "20 tok/s", "20tps" -> tokens per second per user (0.1 to 10,000). */
 export function parseTps(input: string): Result<number> {

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { checkConfigBounds, MAX_CONFIG_PARAMS } from './config-bounds.ts';
 import { GpuIndex, ModelIndex, QuantIndex } from './lookup.ts';
 import type { LoadedCatalogs } from './load.ts';
+import { clip, fail, ok } from './result.ts';
 import { safeText } from './user-text.ts';
 import { parameterCounts } from '../engine/architecture.ts';
 import { defaultHostId, parseHost, parseTps, parseTtft } from './parse-speed.ts';
@@ -24,11 +25,6 @@ export interface UserError {
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: UserError };
 
-const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-const fail = (field: string, message: string, didYouMean?: string[], coded?: { code: string; params?: Record<string, string | number> }): Result<never> => ({
-  ok: false,
-  error: { field, message, didYouMean, ...(coded ? { code: coded.code, params: coded.params ?? {} } : {}) },
-});
 
 export const MAX_USERS = 100_000;
 /** 10M tokens (k = 1024, so `context:10m` works: Llama 4 Scout's 10 485 760). */
@@ -211,10 +207,6 @@ export function parseEngine(input: string, vllm?: EngineReleases): Result<Engine
   return ok({ id });
 }
 
-/** Echoed user text: inert (no mentions), single line, cut. */
-function clip(s: string, n = 40): string {
-  return safeText(s, n);
-}
 
 export interface Indexes {
   models: ModelIndex;

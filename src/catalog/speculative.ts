@@ -5,10 +5,8 @@ import { acceptanceFromLength } from '../engine/speculative.ts';
 import type { Architecture, EngineId, SpecRequest } from '../engine/types.ts';
 import type { LoadedCatalogs } from './load.ts';
 import type { Result } from './parse.ts';
+import { clip, fail, ok } from './result.ts';
 
-const clip = (s: string, n = 40) => (s.length > n ? `${s.slice(0, n)}…` : s);
-const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-const fail = (field: string, message: string, didYouMean?: string[]): Result<never> => ({ ok: false, error: { field, message, didYouMean } });
 
 /** Engines whose speculative decoding is sized: those whose module declares it (and builds the launch flags). */
 export const SPEC_ENGINES: EngineId[] = (Object.keys(ENGINES) as EngineId[]).filter((e) => ENGINES[e].speculative?.length);

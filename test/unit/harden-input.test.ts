@@ -106,6 +106,12 @@ describe('echoed user text is inert and short', () => {
     },
   );
 
+  it.each(['tps', 'ttft', 'host', 'spec', 'accept'])('%s:<@…> comes back without a live mention (every option parser echoes through one clip)', async (opt) => {
+    const r = await answerSize({ model: 'qwen3-32b', gpu: 'a10x8', [opt]: '<@123456789012345678> @everyone' }, en);
+    expect(r.ok).toBe(false);
+    expect(hasLiveMention(replyText(!r.ok ? r.reply : {}))).toBe(false);
+  });
+
   it('markdown in an echoed value is escaped in the embed, and the echo is cut', async () => {
     const r = await answerSize({ model: `**bold** ${'x'.repeat(150)}`, gpu: 'a10x8' }, en);
     const d = !r.ok ? r.reply.embeds![0]!.description! : '';

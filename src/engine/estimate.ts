@@ -60,7 +60,6 @@ const isLlamaCpp = (e: string) => e === 'llamacpp' || e === 'ollama';
 
 /** The speed model of one evaluated layout: experts or spilled layers in host RAM read at host bandwidth. */
 function layoutSpeed(req: SizingRequest, engines: EngineCatalog, opts: EstimateOptions, ev: LayoutEval, fits: boolean): SpeedModel {
-  const expertsOnHost = req.engine.id === 'ktransformers' || (isLlamaCpp(req.engine.id) && opts.overrides?.expertsOnHost === true);
   const spilled = isLlamaCpp(req.engine.id) && !fits ? layerSpill(ev, req.model).hostBytes : 0;
   return speedModel(ev, req.model, req.gpu, req.quant, {
     engine: req.engine.id,
@@ -68,7 +67,7 @@ function layoutSpeed(req: SizingRequest, engines: EngineCatalog, opts: EstimateO
     context: req.contextTokens,
     users: Math.ceil(req.users / ev.replicas),
     engines: engines,
-    expertsOnHost,
+    expertsOnHost: ev.weights.expertsOnHost,
     spilledBytes: spilled,
   });
 }

@@ -47,6 +47,8 @@ export interface WeightsResult {
   stageLayers: number[][];
   /** Bytes read per decoded token for dense parts + all experts (for throughput). */
   expertBytes: number;
+  /** The engine keeps routed experts in host RAM (its weightOptions decided; KTransformers, llama.cpp -ot exps=CPU). */
+  expertsOnHost: boolean;
   steps: Step[];
 }
 
@@ -204,5 +206,5 @@ export function computeWeights(arch: Architecture, q: QuantFormat, o: WeightOpti
     }
   }
   const totalBytes = Object.values(byKind).reduce((a, b) => a + (b ?? 0), 0);
-  return { byKind, totalBytes, perStage, perGpuBytes: Math.max(...perStage), stageLayers, expertBytes, steps };
+  return { byKind, totalBytes, perStage, perGpuBytes: Math.max(...perStage), stageLayers, expertBytes, expertsOnHost: o.expertsOnHost === true, steps };
 }

@@ -156,19 +156,23 @@ function linkLatency(gpu: Gpu): number {
   return gpu.category === 'consumer' ? ALLREDUCE_LATENCY_S.noP2P : ALLREDUCE_LATENCY_S.pcie;
 }
 
-/** Seconds of the two all-reduces per layer (TP) or the stage hand-offs (layer split) for `tokens` tokens. */
-function commSeconds(m: SpeedModel, tokens: number, steps?: Step[]): number {
-  const { tp, pp } = m.ev;
+/**
+ * Seconds of the two all-reduces per layer (TP) or the stage hand-offs (layer split) for `tokens` tokens. A draft
+ * pass of speculative decoding runs `layers` = its draft layers on the last stage only: no hand-offs.
+ */
+function commSeconds(m: SpeedModel, tokens: number, steps?: Step[], layers = m.arch.layers, stageHops = true): number {
+  const { tp } = m.ev;
+  const pp = stageHops ? m.ev.pp : 1;
   if (tp === 1 && pp === 1) return 0;
   const linkBytesPerS = Math.max(1, (m.gpu.interconnectGBs / 2) * 1e9);
   const actBytes = tokens * m.arch.hidden * 2;
   return F.commStep.eval(
     {
-      allReduces: tp > 1 ? 2 * m.arch.layers : 0,
+      allReduces: tp > 1 ? 2 * layers : 0,
       hops: pp - 1,
       latency: linkLatency(m.gpu),
       ringBytes: tp > 1 ? (actBytes * 2 * (tp - 1)) / tp : 0,
-      hopBytes: actBytes,
+      hopBytes: pp > 1 ? actBytes : 0,
       linkBytesPerS,
     },
     steps,
@@ -245,13 +249,7 @@ export function draftStep(m: SpeedModel, seqs: number, avgContext: number, steps
   const sp = m.ev.spec!;
   const { arch, k } = m;
   const touched = arch.moe && sp.readExpertBytesPerGpu > 0 ? F.moeTouched.eval({ topK: arch.moe.topK, experts: arch.moe.experts, tokens: Math.max(1, seqs) }, steps) : 1;
-  const tp = m.ev.tp;
-  let comm = 0;
-  if (tp > 1) {
-    const linkBytesPerS = Math.max(1, (m.gpu.interconnectGBs / 2) * 1e9);
-    const actBytes = seqs * arch.hidden * 2;
-    comm = F.commStep.eval({ allReduces: 2 * sp.draftLayers, hops: 0, latency: linkLatency(m.gpu), ringBytes: (actBytes * 2 * (tp - 1)) / tp, hopBytes: 0, linkBytesPerS }, steps);
-  }
+  const comm = commSeconds(m, seqs, steps, sp.draftLayers, false);
   return F.specDraftStep.eval(
     {
       draftLayers: sp.draftLayers,
